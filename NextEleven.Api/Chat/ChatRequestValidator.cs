@@ -1,0 +1,69 @@
+using Microsoft.Extensions.AI;
+using NextEleven.Api.Requests;
+
+namespace NextEleven.Api.Chat;
+
+/// <summary>The rules a chat request must meet beyond being well-formed JSON; each failure names the field.</summary>
+public static class ChatRequestValidator
+{
+    private static readonly Dictionary<string, ChatRole> Roles = new(StringComparer.Ordinal)
+    {
+        ["user"] = ChatRole.User,
+        ["assistant"] = ChatRole.Assistant,
+        ["system"] = ChatRole.System,
+    };
+
+    /// <summary>The first problem found, or null when the request is valid.</summary>
+    public static string? Validate(ChatRequest request, RequestLimitsOptions limits)
+    {
+        if (TextProblem("message", request.Message, limits.MaxMessageLength) is { } messageProblem)
+        {
+            return messageProblem;
+        }
+        if (request.History is not { } history)
+        {
+            return null;
+        }
+        if (history.Count > limits.MaxHistoryMessages)
+        {
+            return $"Field 'history' has {history.Count} entries; the limit is {limits.MaxHistoryMessages}.";
+        }
+        for (var i = 0; i < history.Count; i++)
+        {
+            var entry = history[i];
+            if (entry is null)
+            {
+                return $"Field 'history[{i}]' must be an object with 'role' and 'content'.";
+            }
+            if (entry.Role is null || !Roles.ContainsKey(entry.Role))
+            {
+                return $"Field 'history[{i}].role' must be one of 'user', 'assistant' or 'system'.";
+            }
+            if (TextProblem($"history[{i}].content", entry.Content, limits.MaxMessageLength) is { } contentProblem)
+            {
+                return contentProblem;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The conversation to send: history in order, then the new message. Call only on a valid request.</summary>
+    public static List<ChatMessage> ToMessages(ChatRequest request)
+    {
+        var messages = new List<ChatMessage>((request.History?.Count ?? 0) + 1);
+        foreach (var entry in request.History ?? [])
+        {
+            messages.Add(new ChatMessage(Roles[entry.Role!], entry.Content));
+        }
+        messages.Add(new ChatMessage(ChatRole.User, request.Message));
+        return messages;
+    }
+
+    private static string? TextProblem(string field, string? text, int maxLength) => text switch
+    {
+        null => $"Field '{field}' is required and must be a string.",
+        _ when string.IsNullOrWhiteSpace(text) => $"Field '{field}' must not be blank.",
+        _ when text.Length > maxLength => $"Field '{field}' is {text.Length} characters long; the limit is {maxLength}.",
+        _ => null,
+    };
+}

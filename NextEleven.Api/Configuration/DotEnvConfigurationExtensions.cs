@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace NextEleven.Api.Configuration;
+
+public static class DotEnvConfigurationExtensions
+{
+    /// <summary>
+    /// Reads <c>.env</c> then <c>.env.local</c> from the content root (both optional) and slots them in
+    /// just below the environment variables, so the precedence is: command line, environment,
+    /// <c>.env.local</c>, <c>.env</c>, appsettings. Parsing is DotNetEnv's; nothing is written to the
+    /// process environment. <c>Section__Key</c> names map to <c>Section:Key</c> as for real variables.
+    /// </summary>
+    public static IConfigurationManager AddDotEnvFiles(this IConfigurationManager configuration, string contentRoot)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in new[] { ".env", ".env.local" })
+        {
+            var path = Path.Combine(contentRoot, file);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+            var options = new DotNetEnv.LoadOptions(setEnvVars: false, clobberExistingVars: true, onlyExactPath: true);
+            foreach (var (key, value) in DotNetEnv.Env.Load(path, options))
+            {
+                values[key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = value;
+            }
+        }
+        if (values.Count == 0)
+        {
+            return configuration;
+        }
+
+        var source = new MemoryConfigurationSource { InitialData = values };
+        var sources = configuration.Sources;
+        // The unprefixed source holds the app's variables; the DOTNET_/ASPNETCORE_ ones sit below appsettings.
+        var environmentSource = sources.ToList().FindIndex(
+            s => s is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+        sources.Insert(environmentSource < 0 ? sources.Count : environmentSource, source);
+        return configuration;
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace NextEleven.Api.Errors;
+
+/// <summary>The one JSON shape every error response has.</summary>
+public sealed record ApiErrorBody(
+    string Error,
+    string Message,
+    string RequestId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfter = null);

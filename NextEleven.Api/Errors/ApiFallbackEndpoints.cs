@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Routing.Template;
+
+namespace NextEleven.Api.Errors;
+
+/// <summary>
+/// Catches every <c>/api/**</c> request that no route takes. Because it sits inside the <c>/api</c>
+/// group it passes the group's filters first: without a valid key an unknown path is a 401, so
+/// nobody can map the API without one. With a key it answers 404, or 405 with <c>Allow</c> when the
+/// path exists under another method (routing would otherwise answer 404 for those, since a catch-all
+/// accepts every method).
+/// </summary>
+public static class ApiFallbackEndpoints
+{
+    public static RouteHandlerBuilder MapApiFallback(this RouteGroupBuilder api) =>
+        api.MapFallback("{**path}", (HttpContext context, RouteMethodIndex routes) =>
+            {
+                var allowed = routes.MethodsFor(context.Request.Path);
+                return allowed is null ? ApiErrors.NotFound() : ApiErrors.MethodNotAllowed(allowed);
+            })
+            .ExcludeFromDescription();
+}
+
+/// <summary>Which methods each mapped route accepts, built once from the routing table.</summary>
+public sealed class RouteMethodIndex(EndpointDataSource endpoints)
+{
+    private readonly Lazy<IReadOnlyList<(TemplateMatcher Matcher, string Allow)>> _routes = new(() =>
+        [.. endpoints.Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Order != int.MaxValue) // fallbacks are not routes
+            .Select(e => (Endpoint: e, Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods))
+            .Where(e => e.Methods is { Count: > 0 } && e.Endpoint.RoutePattern.RawText is not null)
+            .GroupBy(e => e.Endpoint.RoutePattern.RawText!, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (
+                new TemplateMatcher(TemplateParser.Parse(g.Key), new RouteValueDictionary()),
+                string.Join(", ", g.SelectMany(e => e.Methods!).Distinct(StringComparer.OrdinalIgnoreCase))))]);
+
+    /// <summary>The <c>Allow</c> value for a path that exists under other methods, else null.</summary>
+    public string? MethodsFor(PathString path)
+    {
+        foreach (var (matcher, allow) in _routes.Value)
+        {
+            if (matcher.TryMatch(path, new RouteValueDictionary()))
+            {
+                return allow;
+            }
+        }
+        return null;
+    }
+}

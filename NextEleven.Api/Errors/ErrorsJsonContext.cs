@@ -1,0 +1,20 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NextEleven.Api.Errors;
+
+[JsonSerializable(typeof(ApiErrorBody))]
+internal sealed partial class ErrorsJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Web defaults with only the escaping JSON needs: error messages quote field names ('message'),
+    /// and the bodies are application/json, never embedded in HTML.
+    /// </summary>
+    public static JsonSerializerOptions CreateOptions() => new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static ErrorsJsonContext Relaxed { get; } = new(CreateOptions());
+}

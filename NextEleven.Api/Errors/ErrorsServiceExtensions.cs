@@ -1,0 +1,15 @@
+using System.Text.Encodings.Web;
+
+namespace NextEleven.Api.Errors;
+
+public static class ErrorsServiceExtensions
+{
+    public static IServiceCollection AddApiErrors(this IServiceCollection services)
+    {
+        services.AddSingleton<RouteMethodIndex>();
+        // Every body is application/json, never HTML: escape only what JSON requires, so replies and
+        // messages read as written ("don't", not "don\u0027t").
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        return services;
+    }
+}

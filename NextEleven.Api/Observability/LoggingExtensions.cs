@@ -1,0 +1,56 @@
+using NextEleven.Api.Security;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace NextEleven.Api.Observability;
+
+public static class LoggingExtensions
+{
+    /// <summary>
+    /// Serilog built inside the host (no static bootstrap logger), so every host in a test run, and every
+    /// WebApplicationFactory, gets its own pipeline. Sinks registered in DI (tests capture logs that way)
+    /// are picked up by ReadFrom.Services.
+    /// </summary>
+    public static IHostApplicationBuilder AddSerilogLogging(this IHostApplicationBuilder builder)
+    {
+        var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
+        {
+            logger
+                .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (isDevelopment)
+            {
+                logger.WriteTo.Console(
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>One line per request: method, path, status, elapsed, request id and key id (never the key).</summary>
+    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate =
+                "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, key {KeyId}, client {ClientAddress})";
+            options.GetLevel = static (context, _, exception) => exception is not null || context.Response.StatusCode >= 500
+                ? LogEventLevel.Error
+                : context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests
+                    ? LogEventLevel.Warning
+                    : LogEventLevel.Information;
+            options.EnrichDiagnosticContext = static (diagnostics, context) =>
+            {
+                diagnostics.Set("RequestId", context.TraceIdentifier);
+                diagnostics.Set("KeyId", context.Features.Get<ClientIdentity>()?.KeyId ?? "none");
+                diagnostics.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            };
+        });
+}

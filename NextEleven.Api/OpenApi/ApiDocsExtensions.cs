@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using NextEleven.Api.Security;
+
+namespace NextEleven.Api.OpenApi;
+
+public static class ApiDocsExtensions
+{
+    private const string ApiKeyScheme = "ApiKey";
+    private const string BearerScheme = "Bearer";
+
+    public static IServiceCollection AddApiDocs(this IServiceCollection services)
+    {
+        services.AddOptions<ApiDocsOptions>().BindConfiguration(ApiDocsOptions.SectionName);
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "NextEleven API";
+                document.Info.Description =
+                    "Authenticated, rate-limited chat API. Send the key as 'X-API-Key' or 'Authorization: Bearer'.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiKeyAuthenticator.ApiKeyHeader,
+                    Description = "The NEXTELEVEN_API_KEY value in the X-API-Key header.",
+                };
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "The NEXTELEVEN_API_KEY value as 'Authorization: Bearer <key>'.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKeyMetadata>().Any())
+                {
+                    // Two requirements: either scheme alone is enough.
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
+                    ];
+                }
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and Swagger UI at <c>/swagger</c>, when enabled.</summary>
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        var enabled = app.Services.GetRequiredService<IOptions<ApiDocsOptions>>().Value.Enabled
+            ?? app.Environment.IsDevelopment();
+        if (!enabled)
+        {
+            return app;
+        }
+        app.MapOpenApi();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/openapi/v1.json", "NextEleven API v1");
+            ui.RoutePrefix = "swagger";
+            ui.DocumentTitle = "NextEleven API";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using NextEleven.Api.Chat;
+using NextEleven.Api.Configuration;
+using NextEleven.Api.Errors;
+using NextEleven.Api.Observability;
+using NextEleven.Api.OpenApi;
+using NextEleven.Api.Requests;
+using NextEleven.Api.Security;
+using NextEleven.Api.SystemStatus;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddDotEnvFiles(builder.Environment.ContentRootPath);
+builder.AddSerilogLogging();
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddApiErrors();
+builder.Services.AddApiKeyAuthentication();
+builder.Services.AddRequestLimits();
+builder.Services.AddSystemStatus();
+builder.Services.AddChat();
+builder.Services.AddApiDocs();
+
+var app = builder.Build();
+
+app.UseRequestId();
+app.UseRequestLogging();
+app.UseApiErrors();
+app.MapApiDocs();
+
+var api = app.MapGroup("/api").RequireApiKey();
+api.MapSystemStatus();
+api.MapChat();
+api.MapApiFallback();
+
+if (!app.TryValidateOptions(out var problem))
+{
+    await Console.Error.WriteLineAsync($"NextEleven.Api cannot start: {problem}");
+    return 1;
+}
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace NextEleven.Api.Security;
+
+/// <summary>
+/// Checks the key a request presents against <c>NEXTELEVEN_API_KEY</c>. Both sides are hashed and the
+/// digests compared with <see cref="CryptographicOperations.FixedTimeEquals"/>, so the time taken tells
+/// an attacker nothing about how much of a guess was right, nor the key's length.
+/// </summary>
+public sealed class ApiKeyAuthenticator
+{
+    public const string ApiKeyHeader = "X-API-Key";
+
+    private static readonly ClientIdentity OpenIdentity = new(ApiKeyOutcome.Open, "open");
+    private static readonly ClientIdentity MissingIdentity = new(ApiKeyOutcome.Missing, "none");
+
+    private readonly byte[]? _keyHash;
+    private readonly ClientIdentity? _validIdentity;
+    // Fingerprints of wrong keys are keyed with a secret that lives only as long as this process, so
+    // a log reader can tell one attacker's attempts apart without being able to test guesses offline.
+    private readonly byte[] _fingerprintSecret = RandomNumberGenerator.GetBytes(32);
+
+    public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options)
+    {
+        var key = options.Value.ApiKey?.Trim();
+        if (!string.IsNullOrEmpty(key))
+        {
+            _keyHash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+            _validIdentity = new ClientIdentity(ApiKeyOutcome.Valid, KeyIdOf(key));
+        }
+    }
+
+    public bool IsEnforced => _keyHash is not null;
+
+    /// <summary>The identity of a request, worked out once and kept on the context for later stages.</summary>
+    public ClientIdentity Authenticate(HttpContext context)
+    {
+        var identity = context.Features.Get<ClientIdentity>();
+        if (identity is null)
+        {
+            identity = Authenticate(context.Request.Headers);
+            context.Features.Set(identity);
+        }
+        return identity;
+    }
+
+    internal ClientIdentity Authenticate(IHeaderDictionary headers)
+    {
+        if (_keyHash is null)
+        {
+            return OpenIdentity;
+        }
+        var presented = PresentedKey(headers, out var ambiguous);
+        if (ambiguous)
+        {
+            return new ClientIdentity(ApiKeyOutcome.Invalid, "ambiguous");
+        }
+        if (presented.IsEmpty)
+        {
+            return MissingIdentity;
+        }
+        return Matches(presented) ? _validIdentity! : new ClientIdentity(ApiKeyOutcome.Invalid, Fingerprint(presented));
+    }
+
+    /// <summary>A stable, short, non-reversible name for a key: what logs and limits use instead of it.</summary>
+    public static string KeyIdOf(string key)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key));
+        return "key_" + Convert.ToHexStringLower(digest.AsSpan(0, 6));
+    }
+
+    /// <summary>
+    /// <c>X-API-Key</c> first, else <c>Authorization: Bearer</c> (scheme in any case), trimmed. A header
+    /// sent twice is ambiguous and never passes: proxies and servers disagree on which copy counts.
+    /// </summary>
+    private static ReadOnlySpan<char> PresentedKey(IHeaderDictionary headers, out bool ambiguous)
+    {
+        ambiguous = false;
+        var apiKey = headers[ApiKeyHeader];
+        if (apiKey.Count > 1)
+        {
+            ambiguous = true;
+            return default;
+        }
+        var fromApiKey = apiKey.Count == 1 ? apiKey[0].AsSpan().Trim() : default;
+        if (!fromApiKey.IsEmpty)
+        {
+            return fromApiKey;
+        }
+
+        var authorization = headers[HeaderNames.Authorization];
+        if (authorization.Count > 1)
+        {
+            ambiguous = true;
+            return default;
+        }
+        var value = authorization.Count == 1 ? authorization[0].AsSpan().Trim() : default;
+        const string scheme = "Bearer";
+        if (value.Length > scheme.Length
+            && value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+            && char.IsWhiteSpace(value[scheme.Length]))
+        {
+            return value[scheme.Length..].Trim();
+        }
+        return default;
+    }
+
+    private bool Matches(ReadOnlySpan<char> presented)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        HashUtf8(presented, digest, static (bytes, output) => SHA256.HashData(bytes, output));
+        return CryptographicOperations.FixedTimeEquals(digest, _keyHash);
+    }
+
+    private string Fingerprint(ReadOnlySpan<char> presented)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        var secret = _fingerprintSecret;
+        HashUtf8(presented, digest, (bytes, output) => HMACSHA256.HashData(secret, bytes, output));
+        return "invalid_" + Convert.ToHexStringLower(digest[..4]);
+    }
+
+    private delegate void HashFunction(ReadOnlySpan<byte> source, Span<byte> destination);
+
+    private static void HashUtf8(ReadOnlySpan<char> text, Span<byte> digest, HashFunction hash)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        byte[]? rented = null;
+        var buffer = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(text, buffer);
+            hash(buffer[..written], digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                CryptographicOperations.ZeroMemory(rented.AsSpan(0, length));
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}

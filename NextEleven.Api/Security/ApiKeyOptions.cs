@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+
+namespace NextEleven.Api.Security;
+
+/// <summary>The service's API key, read from <c>NEXTELEVEN_API_KEY</c> (environment, .env.local, .env).</summary>
+public sealed class ApiKeyOptions
+{
+    public const string VariableName = "NEXTELEVEN_API_KEY";
+
+    /// <summary>The minimum length accepted outside Development; <c>openssl rand -hex 32</c> gives 64.</summary>
+    public const int MinimumLength = 32;
+
+    /// <summary>Placeholders shipped in examples; a key equal to one of them is as good as none.</summary>
+    public static readonly IReadOnlyList<string> Placeholders =
+    [
+        "replace-with-the-output-of-openssl-rand-hex-32",
+        "your_generated_api_key_here",
+        "your_api_key_here",
+    ];
+
+    [ConfigurationKeyName(VariableName)]
+    public string? ApiKey { get; set; }
+
+    public bool HasKey => !string.IsNullOrWhiteSpace(ApiKey);
+}

@@ -1,0 +1,65 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.AI;
+using NextEleven.Api.Security;
+
+namespace NextEleven.Api.SystemStatus;
+
+/// <summary>The public health check. It names settings, never their values: no key, no secret.</summary>
+public sealed record EnvStatus(
+    string Status,
+    string Environment,
+    string Version,
+    long UptimeSeconds,
+    string Auth,
+    EnvStatusChat Chat);
+
+public sealed record EnvStatusChat(string Provider, string Model);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(EnvStatus))]
+internal sealed partial class SystemStatusJsonContext : JsonSerializerContext;
+
+public static class EnvStatusEndpoints
+{
+    private static readonly string Version =
+        typeof(EnvStatusEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? "unknown";
+
+    public static RouteGroupBuilder MapSystemStatus(this IEndpointRouteBuilder api)
+    {
+        var time = api.ServiceProvider.GetRequiredService<TimeProvider>();
+        var startedAt = time.GetTimestamp();
+
+        var group = api.MapGroup("/system").WithTags("System");
+        group.MapMethods("/env-status", [HttpMethods.Get, HttpMethods.Head],
+                (IHostEnvironment environment, ApiKeyAuthenticator authenticator, IChatClient chat) =>
+                    GetStatus(environment, authenticator, chat, time.GetElapsedTime(startedAt)))
+            .AllowAnonymous()
+            .WithName("GetEnvStatus")
+            .WithSummary("Health check and environment status (public).");
+        return group;
+    }
+
+    public static Ok<EnvStatus> GetStatus(
+        IHostEnvironment environment, ApiKeyAuthenticator authenticator, IChatClient chat, TimeSpan uptime)
+    {
+        var metadata = chat.GetService<ChatClientMetadata>();
+        return TypedResults.Ok(new EnvStatus(
+            "ok",
+            environment.EnvironmentName,
+            Version,
+            (long)uptime.TotalSeconds,
+            authenticator.IsEnforced ? "enforced" : "open",
+            new EnvStatusChat(metadata?.ProviderName ?? "unknown", metadata?.DefaultModelId ?? "unknown")));
+    }
+
+    public static IServiceCollection AddSystemStatus(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, SystemStatusJsonContext.Default));
+        return services;
+    }
+}
