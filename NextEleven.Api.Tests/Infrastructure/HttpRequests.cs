@@ -11,7 +11,7 @@ public static class HttpRequests
         {
             Content = new StringContent(json, Encoding.UTF8),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (apiKey is not null)
         {
             request.Headers.Add("X-API-Key", apiKey);

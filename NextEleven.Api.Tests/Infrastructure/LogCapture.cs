@@ -20,9 +20,24 @@ public sealed class LogCapture : ILogEventSink
         string.Join(' ', e.Properties.Select(p => $"{p.Key}={p.Value}")) +
         $" {e.Exception}"));
 
-    /// <summary>The request-log events (one per request) that carry this request id.</summary>
-    public LogEvent? RequestLine(string requestId) => _events.FirstOrDefault(e =>
-        e.Properties.ContainsKey("StatusCode")
-        && e.Properties.TryGetValue("RequestId", out var id)
-        && id is ScalarValue { Value: string value } && value == requestId);
+    /// <summary>
+    /// The request-log line of a request. It is written as the request completes, which can be just after
+    /// the client has read the response, so this waits for it (up to a generous bound).
+    /// </summary>
+    public async Task<LogEvent> RequestLineAsync(string requestId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var line = _events.FirstOrDefault(e =>
+                e.Properties.ContainsKey("StatusCode")
+                && e.Properties.TryGetValue("RequestId", out var id)
+                && id is ScalarValue { Value: string value } && value == requestId);
+            if (line is not null)
+            {
+                return line;
+            }
+            await Task.Delay(10, timeout.Token);
+        }
+    }
 }

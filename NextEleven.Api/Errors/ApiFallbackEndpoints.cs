@@ -7,7 +7,7 @@ namespace NextEleven.Api.Errors;
 /// group it passes the group's filters first: without a valid key an unknown path is a 401, so
 /// nobody can map the API without one. With a key it answers 404, or 405 with <c>Allow</c> when the
 /// path exists under another method (routing would otherwise answer 404 for those, since a catch-all
-/// accepts every method).
+/// accepts every method), or 415 when only the content type was wrong.
 /// </summary>
 public static class ApiFallbackEndpoints
 {
@@ -15,7 +15,15 @@ public static class ApiFallbackEndpoints
         api.MapFallback("{**path}", (HttpContext context, RouteMethodIndex routes) =>
             {
                 var allowed = routes.MethodsFor(context.Request.Path);
-                return allowed is null ? ApiErrors.NotFound() : ApiErrors.MethodNotAllowed(allowed);
+                if (allowed is null)
+                {
+                    return ApiErrors.NotFound();
+                }
+                // Path and method match, so routing turned the request down for its content type
+                // (the route's Accepts metadata): that is a 415, not a 405.
+                return allowed.Split(", ").Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase)
+                    ? ApiErrors.UnsupportedMediaType()
+                    : ApiErrors.MethodNotAllowed(allowed);
             })
             .ExcludeFromDescription();
 }

@@ -39,6 +39,8 @@ public static class LoggingExtensions
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger, not the static one: several hosts (tests) may run side by side.
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate =
                 "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, key {KeyId}, client {ClientAddress})";
             options.GetLevel = static (context, _, exception) => exception is not null || context.Response.StatusCode >= 500

@@ -51,8 +51,10 @@ public static class JsonBody
             {
                 return (null, ApiErrors.BadRequest("The request body is empty; send a JSON object."));
             }
-            var jsonReader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = typeInfo.Options.MaxDepth });
-            var value = JsonSerializer.Deserialize(ref jsonReader, typeInfo);
+            // The span overload also rejects anything after the value; a multi-segment body is rare (large) and copied once.
+            var value = body.IsSingleSegment
+                ? JsonSerializer.Deserialize(body.FirstSpan, typeInfo)
+                : JsonSerializer.Deserialize(body.ToArray(), typeInfo);
             return value is null
                 ? (null, ApiErrors.BadRequest("The request body must be a JSON object, not null."))
                 : (value, null);
