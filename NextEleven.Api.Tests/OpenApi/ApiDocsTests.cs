@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using NextEleven.Api.Tests.Infrastructure;
+
+namespace NextEleven.Api.Tests.OpenApi;
+
+public sealed class ApiDocsTests
+{
+    [Fact]
+    public async Task DevelopmentServesTheDocumentWithBothKeySchemesAndErrorResponses()
+    {
+        using var factory = new NextElevenApiFactory { EnvironmentName = "Development" };
+
+        using var response = await factory.CreateClient().GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await ApiAssert.Json(response);
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("apiKey", schemes.GetProperty("ApiKey").GetProperty("type").GetString());
+        Assert.Equal("header", schemes.GetProperty("ApiKey").GetProperty("in").GetString());
+        Assert.Equal("X-API-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.Equal("http", schemes.GetProperty("Bearer").GetProperty("type").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+
+        var chat = document.GetProperty("paths").GetProperty("/api/chat").GetProperty("post");
+        var security = chat.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["ApiKey", "Bearer"], security.Order());
+        Assert.Equal("#/components/schemas/ChatRequest",
+            chat.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        var responses = chat.GetProperty("responses");
+        foreach (var status in new[] { "200", "400", "401", "413", "415" })
+        {
+            Assert.True(responses.TryGetProperty(status, out _), $"response {status} is not documented");
+        }
+        Assert.Equal("#/components/schemas/ApiErrorBody", responses.GetProperty("401").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+
+        var status200 = document.GetProperty("paths").GetProperty("/api/system/env-status").GetProperty("get");
+        Assert.False(status200.TryGetProperty("security", out _), "the public route must not ask for a key");
+    }
+
+    [Fact]
+    public async Task SwaggerUiRendersTheOpenApiDocument()
+    {
+        using var factory = new NextElevenApiFactory { EnvironmentName = "Development" };
+        var client = factory.CreateClient();
+
+        using var page = await client.GetAsync("/swagger/index.html");
+        using var config = await client.GetAsync("/swagger/index.js");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("swagger-ui", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("/openapi/v1.json", await config.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProductionHidesTheDocsUnlessASettingTurnsThemOn()
+    {
+        using var hidden = new NextElevenApiFactory();
+        using var shown = new NextElevenApiFactory { Settings = { ["OpenApi:Enabled"] = "true" } };
+
+        using var hiddenResponse = await hidden.CreateClient().GetAsync("/openapi/v1.json");
+        using var shownResponse = await shown.CreateClient().GetAsync("/openapi/v1.json");
+        using var shownUi = await shown.CreateClient().GetAsync("/swagger/index.html");
+
+        await ApiAssert.Error(hiddenResponse, HttpStatusCode.NotFound, "Not found");
+        Assert.Equal(HttpStatusCode.OK, shownResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, shownUi.StatusCode);
+        Assert.Equal(JsonValueKind.Object, (await ApiAssert.Json(shownResponse)).GetProperty("paths").ValueKind);
+    }
+}

@@ -1,0 +1,55 @@
+using NextEleven.Api.Tests.Infrastructure;
+
+namespace NextEleven.Api.Tests.Security;
+
+/// <summary>The real process, started as an operator would, refusing to run without a usable key.</summary>
+public sealed class StartupRefusalTests
+{
+    public static TheoryData<string, string?, string?> Refusals() => new()
+    {
+        { "no key in Production", "Production", null },
+        { "no key and no environment set", null, null },
+        { "a key shorter than 32 characters", "Production", "0123456789abcdef0123456789abcde" },
+        { "the .env.example placeholder", "Production", ExamplePlaceholder() },
+        { "no key in Staging", "Staging", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task ProductionRefusesToStartWithOneClearLine(string situation, string? environment, string? key)
+    {
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+            ["NEXTELEVEN_API_KEY"] = key,
+        });
+
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.True(exitCode != 0, $"{situation}: the service started (exit code {exitCode})");
+        var lines = service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains("NEXTELEVEN_API_KEY", line, StringComparison.Ordinal);
+        Assert.Contains("openssl rand -hex 32", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+        if (!string.IsNullOrEmpty(key))
+        {
+            Assert.DoesNotContain(key, service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The placeholder as shipped in the repository's .env.example, so the two cannot drift apart.</summary>
+    private static string ExamplePlaceholder()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, ".env.example")))
+        {
+            directory = directory.Parent;
+        }
+        Assert.NotNull(directory);
+        var line = File.ReadAllLines(Path.Combine(directory.FullName, ".env.example"))
+            .Single(l => l.StartsWith("NEXTELEVEN_API_KEY=", StringComparison.Ordinal));
+        return line["NEXTELEVEN_API_KEY=".Length..];
+    }
+}

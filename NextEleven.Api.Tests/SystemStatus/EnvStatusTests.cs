@@ -1,0 +1,51 @@
+using System.Net;
+using NextEleven.Api.Tests.Infrastructure;
+
+namespace NextEleven.Api.Tests.SystemStatus;
+
+public sealed class EnvStatusTests
+{
+    [Fact]
+    public async Task EnvStatusIsPublicAndReportsTheEnvironmentWithoutSecrets()
+    {
+        using var factory = new NextElevenApiFactory();
+        var client = factory.CreateClient();
+        using var warmUp = await client.GetAsync("/api/system/env-status");
+        factory.Time.Advance(TimeSpan.FromSeconds(90));
+
+        using var response = await client.GetAsync("/api/system/env-status");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        ApiAssert.RequestId(response);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(NextElevenApiFactory.TestApiKey, text, StringComparison.Ordinal);
+        var body = await ApiAssert.Json(response);
+        Assert.Equal("ok", body.GetProperty("status").GetString());
+        Assert.Equal("Production", body.GetProperty("environment").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("version").GetString()));
+        Assert.True(body.GetProperty("uptimeSeconds").GetInt64() >= 90);
+        Assert.Equal("enforced", body.GetProperty("auth").GetString());
+        Assert.Equal("echo", body.GetProperty("chat").GetProperty("provider").GetString());
+    }
+
+    [Fact]
+    public async Task EnvStatusIgnoresAWrongKey()
+    {
+        using var factory = new NextElevenApiFactory();
+
+        using var response = await factory.CreateClient("not-the-key").GetAsync("/api/system/env-status");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task EnvStatusAnswersHeadForLoadBalancerProbes()
+    {
+        using var factory = new NextElevenApiFactory();
+
+        using var response = await factory.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/system/env-status"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        ApiAssert.RequestId(response);
+    }
+}
