@@ -2,7 +2,9 @@ using NextEleven.Api.Chat;
 using NextEleven.Api.Configuration;
 using NextEleven.Api.Errors;
 using NextEleven.Api.Observability;
+using NextEleven.Api.Networking;
 using NextEleven.Api.OpenApi;
+using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Requests;
 using NextEleven.Api.Security;
 using NextEleven.Api.SystemStatus;
@@ -14,6 +16,8 @@ builder.AddSerilogLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiErrors();
 builder.Services.AddApiKeyAuthentication();
+builder.Services.AddTrustedProxies();
+builder.Services.AddClientRateLimiting();
 builder.Services.AddRequestLimits();
 builder.Services.AddSystemStatus();
 builder.Services.AddChat();
@@ -21,12 +25,13 @@ builder.Services.AddApiDocs();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseRequestId();
 app.UseRequestLogging();
 app.UseApiErrors();
 app.MapApiDocs();
 
-var api = app.MapGroup("/api").RequireApiKey();
+var api = app.MapGroup("/api").RequireClientRateLimit().RequireApiKey();
 api.MapSystemStatus();
 api.MapChat();
 api.MapApiFallback();

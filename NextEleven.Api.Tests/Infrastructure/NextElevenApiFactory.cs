@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -33,6 +35,12 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 14, 17, 0, 0, TimeSpan.Zero));
 
+    /// <summary>
+    /// Test-only header naming the TCP peer's address: the in-memory server has no socket, so this stands
+    /// in for the connection's remote address (what a real client cannot forge).
+    /// </summary>
+    public const string PeerAddressHeader = "X-Test-Peer-Address";
+
     public HttpClient CreateClient(string? apiKey)
     {
         var client = CreateClient();
@@ -61,8 +69,24 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<ILogEventSink>(Logs);
             services.AddSingleton<TimeProvider>(Time);
+            services.AddTransient<IStartupFilter, PeerAddressStartupFilter>();
             ConfigureServices?.Invoke(services);
         });
+    }
+
+    private sealed class PeerAddressStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                var peer = context.Request.Headers[PeerAddressHeader].ToString();
+                context.Connection.RemoteIpAddress = IPAddress.Parse(peer.Length > 0 ? peer : "192.0.2.1");
+                context.Request.Headers.Remove(PeerAddressHeader);
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     protected override void Dispose(bool disposing)

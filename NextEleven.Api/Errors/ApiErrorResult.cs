@@ -1,7 +1,8 @@
 namespace NextEleven.Api.Errors;
 
 /// <summary>A typed result for any contract error, so handlers return errors without building JSON themselves.</summary>
-public sealed class ApiErrorResult(int statusCode, string? message = null, string? error = null, string? allow = null)
+public sealed class ApiErrorResult(
+    int statusCode, string? message = null, string? error = null, string? allow = null, int? retryAfter = null)
     : IResult, IStatusCodeHttpResult
 {
     public int StatusCode { get; } = statusCode;
@@ -16,6 +17,6 @@ public sealed class ApiErrorResult(int statusCode, string? message = null, strin
         {
             httpContext.Response.Headers.Allow = allow;
         }
-        return ApiErrors.WriteAsync(httpContext, StatusCode, Message, error);
+        return ApiErrors.WriteAsync(httpContext, StatusCode, Message, error, retryAfter);
     }
 }

@@ -18,6 +18,9 @@ public static class ApiErrors
     public static ApiErrorResult Unauthorized(string error, string message) =>
         new(StatusCodes.Status401Unauthorized, message, error);
 
+    public static ApiErrorResult TooManyRequests(string message, int retryAfterSeconds) =>
+        new(StatusCodes.Status429TooManyRequests, message, retryAfter: retryAfterSeconds);
+
     public static ApiErrorResult PayloadTooLarge(long limitBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, $"Request body exceeds the limit of {limitBytes} bytes.");
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,9 @@ public sealed class ApiKeyAuthenticator
         if (!string.IsNullOrEmpty(key))
         {
             _keyHash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-            _validIdentity = new ClientIdentity(ApiKeyOutcome.Valid, KeyIdOf(key));
+            var digest = KeyIdDigest(key);
+            _validIdentity = new ClientIdentity(ApiKeyOutcome.Valid, "key_" + Convert.ToHexStringLower(digest.AsSpan(0, 6)),
+                BinaryPrimitives.ReadUInt64BigEndian(digest));
         }
     }
 
@@ -66,12 +69,11 @@ public sealed class ApiKeyAuthenticator
         return Matches(presented) ? _validIdentity! : new ClientIdentity(ApiKeyOutcome.Invalid, Fingerprint(presented));
     }
 
-    /// <summary>A stable, short, non-reversible name for a key: what logs and limits use instead of it.</summary>
-    public static string KeyIdOf(string key)
-    {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key));
-        return "key_" + Convert.ToHexStringLower(digest.AsSpan(0, 6));
-    }
+    /// <summary>
+    /// A stable, non-reversible digest of a key, from which its public name (key id) and its rate-limit
+    /// partition are taken; domain-separated from the comparison hash.
+    /// </summary>
+    private static byte[] KeyIdDigest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key));
 
     /// <summary>
     /// <c>X-API-Key</c> first, else <c>Authorization: Bearer</c> (scheme in any case), trimmed. A header

@@ -53,7 +53,8 @@ public static class ApiKeyEndpointExtensions
         return builder;
     }
 
-    private static bool IsPublic(IEnumerable<object> metadata) => metadata.OfType<IAllowAnonymous>().Any();
+    /// <summary>An endpoint marked <c>.AllowAnonymous()</c>: the public health check.</summary>
+    public static bool IsPublic(IEnumerable<object> metadata) => metadata.OfType<IAllowAnonymous>().Any();
 
     private static ValueTask<object?> Reject(HttpContext context, string error, string message)
     {

@@ -10,10 +10,11 @@ public enum ApiKeyOutcome
 }
 
 /// <summary>
-/// Who a request comes from, as far as the API key tells. <see cref="KeyId"/> is safe to log and to
-/// key limits on: it is a digest, never the key.
+/// Who a request comes from, as far as the API key tells. <see cref="KeyId"/> is safe to log and
+/// <see cref="KeyDigest"/> to partition on: both come from a digest, never the key. KeyDigest is zero
+/// unless the key is valid.
 /// </summary>
-public sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId)
+public sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId, ulong KeyDigest = 0)
 {
     public bool IsAllowed => Outcome is ApiKeyOutcome.Valid or ApiKeyOutcome.Open;
 }

@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace NextEleven.Api.Networking;
+
+public static class TrustedProxiesExtensions
+{
+    /// <summary>
+    /// Binds <c>TrustedProxies</c> (a list, or one comma-separated string such as
+    /// <c>TrustedProxies=10.0.0.0/8,192.0.2.7</c>) and hands it to ASP.NET Core's forwarded-headers
+    /// middleware, which then rewrites the connection's remote address from <c>X-Forwarded-For</c> only
+    /// for connections from those networks.
+    /// </summary>
+    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
+    {
+        services.AddOptions<TrustedProxiesOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var section = configuration.GetSection(TrustedProxiesOptions.SectionName);
+                var values = section.Value is { } single
+                    ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    : section.GetChildren().Select(child => child.Value ?? string.Empty);
+                options.Entries.AddRange(values.Where(v => v.Length > 0));
+            })
+            .Validate(options => options.Entries.All(e => TrustedProxiesOptions.Parse(e) is not null),
+                "TrustedProxies must list IP addresses or CIDR networks (for example 10.0.0.0/8 or 192.0.2.7).")
+            .ValidateOnStart();
+
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<TrustedProxiesOptions>>((forwarded, trusted) =>
+            {
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+                // The framework trusts loopback by default; here only what the operator lists is trusted.
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (var entry in trusted.Value.Entries)
+                {
+                    if (TrustedProxiesOptions.Parse(entry) is { } network)
+                    {
+                        forwarded.KnownIPNetworks.Add(network);
+                    }
+                }
+                // Walk back through every trusted hop (client, proxy1, proxy2) to the first untrusted address.
+                forwarded.ForwardLimit = null;
+            });
+        return services;
+    }
+
+    /// <summary>
+    /// Believes forwarding headers from the trusted proxies only. With none configured the middleware is
+    /// left out entirely: given empty lists it would trust every peer.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
+    {
+        var networks = app.ApplicationServices.GetRequiredService<IOptions<TrustedProxiesOptions>>().Value.Entries
+            .Select(entry => TrustedProxiesOptions.Parse(entry)!.Value)
+            .ToArray();
+        if (networks.Length == 0)
+        {
+            return app;
+        }
+        bool IsTrusted(IPAddress address)
+        {
+            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            return networks.Any(network => network.Contains(normalized));
+        }
+
+        app.UseForwardedHeaders();
+        // Forwarded and X-Real-IP, for proxies that send those instead of X-Forwarded-For.
+        return app.Use((context, next) =>
+        {
+            var connection = context.Connection;
+            if (connection.RemoteIpAddress is { } peer && !context.Request.Headers.ContainsKey("X-Forwarded-For"))
+            {
+                connection.RemoteIpAddress = ForwardedClientAddress.Resolve(context.Request.Headers, peer, IsTrusted);
+            }
+            return next(context);
+        });
+    }
+}

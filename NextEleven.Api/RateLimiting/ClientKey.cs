@@ -1,0 +1,42 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NextEleven.Api.RateLimiting;
+
+/// <summary>
+/// A rate-limit partition in 16 bytes, so a million tracked clients stay small. The three kinds cannot
+/// collide: an IPv6 client is its /64 (low half zero), an IPv4 client is its IPv4-mapped address
+/// (high half zero, low half tagged 0000:ffff), and a key is tagged with an all-ones high half
+/// (ffff:ffff:ffff:ffff::/64 is multicast, never a client's address) and a non-zero low half.
+/// </summary>
+public readonly record struct ClientKey(UInt128 Value)
+{
+    private const ulong IPv4Tag = 0x0000_FFFF_0000_0000;
+
+    /// <summary>The partition of a request with no valid key: its address, an IPv6 one grouped by /64.</summary>
+    public static ClientKey FromAddress(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return default; // no address (a test host or a Unix socket): one shared partition
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address.TryWriteBytes(bytes, out _);
+            return new ClientKey(new UInt128(0, IPv4Tag | BinaryPrimitives.ReadUInt32BigEndian(bytes)));
+        }
+        address.TryWriteBytes(bytes, out _);
+        return new ClientKey(new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0));
+    }
+
+    /// <summary>The partition of a validated key, from the digest that also names it in logs (never the key).</summary>
+    public static ClientKey FromKeyDigest(ulong keyDigest) => new(new UInt128(ulong.MaxValue, keyDigest | 1));
+
+    public bool IsKey => (ulong)(Value >> 64) == ulong.MaxValue;
+}

@@ -1,0 +1,29 @@
+namespace NextEleven.Api.RateLimiting;
+
+/// <summary>Section <c>RateLimit</c>: the per-client policy for the API, and <c>Public</c> for the health check.</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimit";
+
+    /// <summary>Requests one client may make per window.</summary>
+    public int PermitLimit { get; set; } = 100;
+
+    /// <summary>The window's length; windows start at multiples of it (on the hour, for an hour).</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Most anonymous clients tracked per window and policy. Beyond it, new anonymous clients share one
+    /// overflow budget, so an address-spraying flood costs bounded memory.
+    /// </summary>
+    public int MaxTrackedClients { get; set; } = 1_000_000;
+
+    public PublicRateLimitOptions Public { get; set; } = new();
+}
+
+/// <summary>The public health check's per-IP policy, generous enough that load-balancer probes never trip it.</summary>
+public sealed class PublicRateLimitOptions
+{
+    public int PermitLimit { get; set; } = 60;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
