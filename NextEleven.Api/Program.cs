@@ -24,6 +24,11 @@ builder.Services.AddChat();
 builder.Services.AddApiDocs();
 
 var app = builder.Build();
+if (!app.TryValidateOptions(out var problem))
+{
+    await Console.Error.WriteLineAsync($"NextEleven.Api cannot start: {problem}");
+    return 1;
+}
 
 app.UseTrustedProxies();
 app.UseRequestId();
@@ -36,11 +41,6 @@ api.MapSystemStatus();
 api.MapChat();
 api.MapApiFallback();
 
-if (!app.TryValidateOptions(out var problem))
-{
-    await Console.Error.WriteLineAsync($"NextEleven.Api cannot start: {problem}");
-    return 1;
-}
 await app.RunAsync();
 return 0;
 

@@ -39,6 +39,32 @@ public sealed class StartupRefusalTests
         }
     }
 
+    [Theory]
+    [InlineData("RateLimit__PermitLimit", "0", "RateLimit:PermitLimit")]
+    [InlineData("RateLimit__Window", "00:00:00.500", "RateLimit:Window")]
+    [InlineData("RateLimit__Public__Window", "2.00:00:00", "RateLimit:Public:Window")]
+    [InlineData("RateLimit__MaxTrackedClients", "0", "RateLimit:MaxTrackedClients")]
+    [InlineData("TrustedProxies", "10.0.0.0/8,not-an-address", "TrustedProxies")]
+    [InlineData("Limits__MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
+    [InlineData("Chat__Provider", "nonsense", "Chat:Provider")]
+    public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt(string variable, string value, string named)
+    {
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            [variable] = value,
+        });
+
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+    }
+
     /// <summary>The placeholder as shipped in the repository's .env.example, so the two cannot drift apart.</summary>
     private static string ExamplePlaceholder()
     {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Requests;
 
@@ -12,9 +11,15 @@ public static class RequestLimitsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         // Kestrel enforces the same body limit on every route, including ones that never read the body.
+        // Kestrel is built with the app, before the start-up check reports a bad value in one line, so it
+        // binds the section itself rather than through the validating IOptions.
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
-                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+            .Configure<IConfiguration>((kestrel, configuration) =>
+            {
+                var limits = new RequestLimitsOptions();
+                configuration.GetSection(RequestLimitsOptions.SectionName).Bind(limits);
+                kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            });
         return services;
     }
 }
