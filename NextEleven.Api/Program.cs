@@ -1,8 +1,8 @@
 using NextEleven.Api.Chat;
 using NextEleven.Api.Configuration;
 using NextEleven.Api.Errors;
-using NextEleven.Api.Observability;
 using NextEleven.Api.Networking;
+using NextEleven.Api.Observability;
 using NextEleven.Api.OpenApi;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Requests;
