@@ -17,7 +17,13 @@ public static class LoggingExtensions
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
         {
+            // Defaults in code, so the service logs sensibly from any folder; the Serilog section of the
+            // configuration overrides them (Serilog__MinimumLevel__Override__Microsoft.AspNetCore=Information).
             logger
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
                 .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
