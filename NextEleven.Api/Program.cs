@@ -3,6 +3,7 @@ using NextEleven.Api.Configuration;
 using NextEleven.Api.Errors;
 using NextEleven.Api.Networking;
 using NextEleven.Api.Observability;
+using NextEleven.Api.OpenAiCompat;
 using NextEleven.Api.OpenApi;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Requests;
@@ -21,6 +22,7 @@ builder.Services.AddClientRateLimiting();
 builder.Services.AddRequestLimits();
 builder.Services.AddSystemStatus();
 builder.Services.AddChat();
+builder.Services.AddOpenAiCompat();
 builder.Services.AddApiDocs();
 
 var app = builder.Build();
@@ -39,6 +41,7 @@ app.MapApiDocs();
 var api = app.MapGroup("/api").RequireClientRateLimit().RequireApiKey();
 api.MapSystemStatus();
 api.MapChat();
+api.MapOpenAiCompat();
 api.MapApiFallback();
 
 await app.RunAsync();

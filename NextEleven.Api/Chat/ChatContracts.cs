@@ -11,6 +11,18 @@ public sealed record ChatRequest
 
     /// <summary>Earlier turns, oldest first.</summary>
     public IReadOnlyList<ChatHistoryEntry>? History { get; init; }
+
+    /// <summary>One of the models the operator allows; the default model when absent.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Answer as Server-Sent Events (also when the request accepts <c>text/event-stream</c>).</summary>
+    public bool? Stream { get; init; }
+
+    /// <summary>Sampling temperature, 0 to 2.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Most tokens the reply may have.</summary>
+    public int? MaxTokens { get; init; }
 }
 
 public sealed record ChatHistoryEntry
@@ -32,7 +44,40 @@ public sealed record ChatReply(
 
 public sealed record ChatUsage(long InputTokens, long OutputTokens, long TotalTokens);
 
+/// <summary>
+/// One Server-Sent Event of a streamed reply: <c>delta</c> (text), then <c>done</c> (finish reason and
+/// usage), or <c>error</c> when the provider fails after the stream started.
+/// </summary>
+public sealed record ChatStreamEvent
+{
+    public required string Type { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Text { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FinishReason { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Model { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Provider { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChatUsage? Usage { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Message { get; init; }
+
+    public required string RequestId { get; init; }
+}
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ChatRequest))]
 [JsonSerializable(typeof(ChatReply))]
+[JsonSerializable(typeof(ChatStreamEvent))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext;

@@ -1,13 +1,55 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace NextEleven.Api.Chat;
 
-/// <summary>Which LLM provider answers chat (section <c>Chat</c>).</summary>
+/// <summary>Which LLM provider answers chat, and how to reach it (section <c>Chat</c>).</summary>
 public sealed class ChatProviderOptions
 {
     public const string SectionName = "Chat";
+    public const string OpenAiProvider = "openai";
+    public const string XaiEndpoint = "https://api.x.ai/v1";
+    public const string DefaultXaiModel = "grok-4";
 
-    /// <summary><c>echo</c>: the built-in offline responder, needing no account and no network.</summary>
-    [Required, AllowedValues(EchoChatClient.ProviderName, ErrorMessage = "Chat:Provider must be 'echo'.")]
-    public string Provider { get; set; } = EchoChatClient.ProviderName;
+    /// <summary>
+    /// <c>echo</c>, the built-in offline responder, or <c>openai</c>, any OpenAI-compatible endpoint. When
+    /// unset: <c>openai</c> if a provider key is configured, else <c>echo</c>.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    /// <summary>The OpenAI-compatible base URL: xAI by default; OpenAI, Ollama, vLLM or LM Studio alike.</summary>
+    public Uri Endpoint { get; set; } = new(XaiEndpoint);
+
+    /// <summary>The model asked for when a request names none; a current Grok model on xAI.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Models a request may name with <c>model</c>; the default model alone when empty.</summary>
+    public List<string> AllowedModels { get; } = [];
+
+    /// <summary>The provider's key: <c>Chat:ApiKey</c>, else <c>GROK_API_KEY</c>, else <c>XAI_API_KEY</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Bounds one upstream call; for a stream, the wait for each next piece.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries of a transient failure (5xx, connection), only before any reply byte was received.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>An optional system prompt put before every conversation.</summary>
+    public string? SystemPrompt { get; set; }
+
+    /// <summary>Largest <c>maxTokens</c> a request may ask for.</summary>
+    public int MaxOutputTokens { get; set; } = 32_768;
+
+    public bool IsEcho => string.Equals(Provider, EchoChatClient.ProviderName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The provider's name as replies and env-status report it: echo, xai, openai or openai-compatible.</summary>
+    public string ProviderLabel => IsEcho ? EchoChatClient.ProviderName : Endpoint.Host switch
+    {
+        "api.x.ai" => "xai",
+        "api.openai.com" => "openai",
+        _ => "openai-compatible",
+    };
+
+    /// <summary>The models a request may name, the default first.</summary>
+    public IReadOnlyList<string> Models => AllowedModels.Count > 0
+        ? [.. new[] { Model! }.Concat(AllowedModels).Distinct(StringComparer.Ordinal)]
+        : [Model!];
 }

@@ -14,11 +14,15 @@ public static class ChatRequestValidator
     };
 
     /// <summary>The first problem found, or null when the request is valid.</summary>
-    public static string? Validate(ChatRequest request, RequestLimitsOptions limits)
+    public static string? Validate(ChatRequest request, RequestLimitsOptions limits, ChatService chat)
     {
         if (TextProblem("message", request.Message, limits.MaxMessageLength) is { } messageProblem)
         {
             return messageProblem;
+        }
+        if (SamplingProblem(request.Model, request.Temperature, request.MaxTokens, chat, "maxTokens") is { } samplingProblem)
+        {
+            return samplingProblem;
         }
         if (request.History is not { } history)
         {
@@ -43,6 +47,24 @@ public static class ChatRequestValidator
             {
                 return contentProblem;
             }
+        }
+        return null;
+    }
+
+    /// <summary>The checks both chat surfaces make of the model and sampling settings a client asks for.</summary>
+    public static string? SamplingProblem(string? model, double? temperature, int? maxTokens, ChatService chat, string maxTokensField)
+    {
+        if (model is not null && !chat.Models.Contains(model, StringComparer.Ordinal))
+        {
+            return $"Field 'model' must be one of: {string.Join(", ", chat.Models)}.";
+        }
+        if (temperature is { } t && (double.IsNaN(t) || t < 0 || t > 2))
+        {
+            return "Field 'temperature' must be a number from 0 to 2.";
+        }
+        if (maxTokens is { } m && (m < 1 || m > chat.MaxOutputTokens))
+        {
+            return $"Field '{maxTokensField}' must be an integer from 1 to {chat.MaxOutputTokens}.";
         }
         return null;
     }

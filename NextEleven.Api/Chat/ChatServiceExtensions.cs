@@ -1,17 +1,55 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using OpenAI;
 
 namespace NextEleven.Api.Chat;
 
 public static class ChatServiceExtensions
 {
+    public const string ProviderHttpClient = "chat-provider";
+
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddOptions<ChatProviderOptions>()
             .BindConfiguration(ChatProviderOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddChatClient(new EchoChatClient());
+        services.AddSingleton<IPostConfigureOptions<ChatProviderOptions>, ChatProviderOptionsSetup>();
+        services.AddSingleton<IValidateOptions<ChatProviderOptions>, ChatProviderOptionsValidator>();
+
+        // No HttpClient timeout or retry here: Chat:Timeout and the SDK's retry policy own both. The chat
+        // client is a singleton holding this HttpClient, so connections are recycled by the handler itself
+        // (picking up DNS changes) rather than by the factory's handler rotation.
+        services.AddHttpClient(ProviderHttpClient, client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan);
+
+        // The library's logging middleware, outside the boundary that strips provider bodies from failures.
+        services.AddChatClient(CreateProviderClient)
+            .UseLogging()
+            .Use(inner => new ProviderErrorBoundary(inner));
+        services.AddSingleton<ChatService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
         return services;
+    }
+
+    /// <summary>The configured provider: the offline responder, or the official OpenAI SDK aimed at any compatible endpoint.</summary>
+    private static IChatClient CreateProviderClient(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ChatProviderOptions>>().Value;
+        if (options.IsEcho)
+        {
+            return new EchoChatClient();
+        }
+        var httpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderHttpClient);
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = options.Endpoint,
+            Transport = new HttpClientPipelineTransport(httpClient),
+            RetryPolicy = new ProviderRetryPolicy(options.MaxRetries),
+            NetworkTimeout = options.Timeout,
+        };
+        return new OpenAI.Chat.ChatClient(options.Model, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIChatClient();
     }
 }

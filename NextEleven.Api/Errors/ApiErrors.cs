@@ -66,6 +66,10 @@ public static class ApiErrors
         var response = context.Response;
         response.StatusCode = statusCode;
         response.Headers.CacheControl = "no-store";
+        if (retryAfter is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var body = new ApiErrorBody(
             error ?? TitleFor(statusCode),
             message ?? DefaultMessageFor(statusCode),

@@ -27,10 +27,6 @@ public sealed class RateLimitDecision(FixedWindowPolicy policy, bool isAllowed, 
         headers["RateLimit-Policy"] = Policy.PolicyHeader;
         headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,
             $"\"{Policy.Name}\";r={remainingText};t={SecondsUntilReset}");
-        if (!IsAllowed)
-        {
-            headers.RetryAfter = SecondsUntilReset.ToString(CultureInfo.InvariantCulture);
-        }
     }
 
     public string RejectionMessage() => string.Create(CultureInfo.InvariantCulture,

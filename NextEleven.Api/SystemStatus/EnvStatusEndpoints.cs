@@ -2,7 +2,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using NextEleven.Api.Chat;
 using NextEleven.Api.Security;
 
 namespace NextEleven.Api.SystemStatus;
@@ -16,7 +17,8 @@ public sealed record EnvStatus(
     string Auth,
     EnvStatusChat Chat);
 
-public sealed record EnvStatusChat(string Provider, string Model);
+/// <summary>The chat provider: its name, default model, endpoint host (null for the offline responder), and whether it can answer.</summary>
+public sealed record EnvStatusChat(string Provider, string Model, string? EndpointHost, bool Configured);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(EnvStatus))]
@@ -35,8 +37,8 @@ public static class EnvStatusEndpoints
 
         var group = api.MapGroup("/system").WithTags("System");
         group.MapMethods("/env-status", [HttpMethods.Get, HttpMethods.Head],
-                (IHostEnvironment environment, ApiKeyAuthenticator authenticator, IChatClient chat) =>
-                    GetStatus(environment, authenticator, chat, time.GetElapsedTime(startedAt)))
+                (IHostEnvironment environment, ApiKeyAuthenticator authenticator, IOptions<ChatProviderOptions> chat) =>
+                    GetStatus(environment, authenticator, chat.Value, time.GetElapsedTime(startedAt)))
             .AllowAnonymous()
             .WithName("GetEnvStatus")
             .WithSummary("Health check and environment status (public).");
@@ -44,16 +46,19 @@ public static class EnvStatusEndpoints
     }
 
     public static Ok<EnvStatus> GetStatus(
-        IHostEnvironment environment, ApiKeyAuthenticator authenticator, IChatClient chat, TimeSpan uptime)
+        IHostEnvironment environment, ApiKeyAuthenticator authenticator, ChatProviderOptions chat, TimeSpan uptime)
     {
-        var metadata = chat.GetService<ChatClientMetadata>();
         return TypedResults.Ok(new EnvStatus(
             "ok",
             environment.EnvironmentName,
             Version,
             (long)uptime.TotalSeconds,
             authenticator.IsEnforced ? "enforced" : "open",
-            new EnvStatusChat(metadata?.ProviderName ?? "unknown", metadata?.DefaultModelId ?? "unknown")));
+            new EnvStatusChat(
+                chat.ProviderLabel,
+                chat.Model ?? "unknown",
+                chat.IsEcho ? null : chat.Endpoint.Host,
+                chat.IsEcho || chat.ApiKey is not null)));
     }
 
     public static IServiceCollection AddSystemStatus(this IServiceCollection services)

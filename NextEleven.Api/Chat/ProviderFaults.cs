@@ -1,0 +1,47 @@
+using System.Globalization;
+using NextEleven.Api.Errors;
+
+namespace NextEleven.Api.Chat;
+
+/// <summary>Turns a provider failure into the contract's upstream error, and logs what is safe to log of it.</summary>
+public static partial class ProviderFaults
+{
+    public const string CredentialsRefused =
+        "The chat provider refused the server's credentials. The operator must check the provider key (GROK_API_KEY, XAI_API_KEY or Chat:ApiKey).";
+
+    /// <summary>The contract error for a provider failure, or null when the exception is not one (a bug: let it be a 500).</summary>
+    public static ApiErrorResult? Classify(Exception exception, bool timedOut, TimeSpan timeout, ILogger logger)
+    {
+        if (timedOut)
+        {
+            Log.TimedOut(logger, timeout);
+            return new ApiErrorResult(StatusCodes.Status504GatewayTimeout,
+                string.Create(CultureInfo.InvariantCulture, $"The chat provider did not answer within {timeout.TotalSeconds:0.###} seconds."));
+        }
+        if (exception is not ChatProviderException provider)
+        {
+            return null;
+        }
+        Log.Failed(logger, provider.Failure, provider.Status, provider.Code);
+        return provider.Failure switch
+        {
+            ProviderFailure.CredentialsRefused => Upstream502(CredentialsRefused),
+            ProviderFailure.RateLimited => new ApiErrorResult(StatusCodes.Status503ServiceUnavailable,
+                "The chat provider is rate limiting this server. Try again later.", retryAfter: provider.RetryAfterSeconds),
+            ProviderFailure.Unreachable => Upstream502("The chat provider could not be reached."),
+            ProviderFailure.Malformed => Upstream502("The chat provider's answer could not be read."),
+            _ => Upstream502(string.Create(CultureInfo.InvariantCulture, $"The chat provider failed (status {provider.Status}).")),
+        };
+    }
+
+    private static ApiErrorResult Upstream502(string message) => new(StatusCodes.Status502BadGateway, message);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider failed: {Failure} (status {Status}, code {Code})")]
+        public static partial void Failed(ILogger logger, ProviderFailure failure, int status, string code);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider did not answer within {Timeout}")]
+        public static partial void TimedOut(ILogger logger, TimeSpan timeout);
+    }
+}

@@ -1,0 +1,7 @@
+namespace NextEleven.Api.OpenAiCompat;
+
+public static class OpenAiCompatExtensions
+{
+    public static IServiceCollection AddOpenAiCompat(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAiJsonContext.Default));
+}

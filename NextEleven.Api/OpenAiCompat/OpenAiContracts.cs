@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NextEleven.Api.OpenAiCompat;
+
+/// <summary>The subset of OpenAI's chat-completions request that the service honours.</summary>
+public sealed record ChatCompletionRequest
+{
+    public string? Model { get; init; }
+
+    public IReadOnlyList<ChatCompletionMessage>? Messages { get; init; }
+
+    public bool? Stream { get; init; }
+
+    public double? Temperature { get; init; }
+
+    [JsonPropertyName("max_tokens")]
+    public int? MaxTokens { get; init; }
+
+    [JsonPropertyName("max_completion_tokens")]
+    public int? MaxCompletionTokens { get; init; }
+}
+
+/// <summary>A message; <c>content</c> is a string or an array of <c>{"type": "text", "text": "..."}</c> parts.</summary>
+public sealed record ChatCompletionMessage
+{
+    public string? Role { get; init; }
+
+    public JsonElement? Content { get; init; }
+}
+
+public sealed record ChatCompletion(
+    string Id,
+    [property: JsonPropertyName("object")] string ObjectType,
+    long Created,
+    string Model,
+    IReadOnlyList<ChatCompletionChoice> Choices,
+    CompletionUsage Usage);
+
+public sealed record ChatCompletionChoice(
+    int Index,
+    AssistantMessage Message,
+    [property: JsonPropertyName("finish_reason")] string FinishReason);
+
+public sealed record AssistantMessage(string Role, string Content);
+
+public sealed record CompletionUsage(
+    [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
+    [property: JsonPropertyName("completion_tokens")] long CompletionTokens,
+    [property: JsonPropertyName("total_tokens")] long TotalTokens);
+
+/// <summary>One streamed chunk: a delta, the finishing chunk, or (with no choices) the usage chunk.</summary>
+public sealed record ChatCompletionChunk(
+    string Id,
+    [property: JsonPropertyName("object")] string ObjectType,
+    long Created,
+    string Model,
+    IReadOnlyList<ChunkChoice> Choices,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CompletionUsage? Usage = null);
+
+public sealed record ChunkChoice(
+    int Index,
+    ChunkDelta Delta,
+    [property: JsonPropertyName("finish_reason")] string? FinishReason);
+
+public sealed record ChunkDelta(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+
+public sealed record ModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<ModelInfo> Data);
+
+public sealed record ModelInfo(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, [property: JsonPropertyName("owned_by")] string OwnedBy);
+
+// Multi-word names carry their OpenAI spelling explicitly, so any serializer options (and the OpenAPI
+// document) agree on the wire format.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false)]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(ChatCompletion))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(ModelList))]
+internal sealed partial class OpenAiJsonContext : JsonSerializerContext;
