@@ -47,6 +47,8 @@ public sealed class StartupRefusalTests
     [InlineData("TrustedProxies", "10.0.0.0/8,not-an-address", "TrustedProxies")]
     [InlineData("Limits__MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
     [InlineData("Chat__Provider", "nonsense", "Chat:Provider")]
+    [InlineData("Chat__Provider", "openai", "GROK_API_KEY")]
+    [InlineData("Chat__Timeout", "00:00:00", "Chat:Timeout")]
     public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt(string variable, string value, string named)
     {
         using var folder = new TempFolder();
@@ -63,6 +65,26 @@ public sealed class StartupRefusalTests
         var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains(named, line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEndpointOtherThanXaiNeedsAModel()
+    {
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            ["Chat__ApiKey"] = "provider-key-that-must-not-be-printed",
+            ["Chat__Endpoint"] = "http://127.0.0.1:11434/v1",
+        });
+
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("Chat:Model is required", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("provider-key-that-must-not-be-printed", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
     }
 
     /// <summary>The placeholder as shipped in the repository's .env.example, so the two cannot drift apart.</summary>

@@ -29,6 +29,39 @@ public sealed class EnvStatusTests
     }
 
     [Fact]
+    public async Task EnvStatusReportsTheProviderModelAndEndpointHostButNeverItsKey()
+    {
+        using var factory = new NextElevenApiFactory
+        {
+            Settings = { ["XAI_API_KEY"] = "xai-secret-provider-key-000000000000", ["Chat:Model"] = "grok-4-fast" },
+        };
+
+        using var response = await factory.CreateClient().GetAsync("/api/system/env-status");
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("xai-secret-provider-key", text, StringComparison.Ordinal);
+        var chat = (await ApiAssert.Json(response)).GetProperty("chat");
+        Assert.Equal("xai", chat.GetProperty("provider").GetString());
+        Assert.Equal("grok-4-fast", chat.GetProperty("model").GetString());
+        Assert.Equal("api.x.ai", chat.GetProperty("endpointHost").GetString());
+        Assert.True(chat.GetProperty("configured").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WithoutAProviderKeyTheOfflineResponderIsTheProvider()
+    {
+        using var factory = new NextElevenApiFactory();
+
+        using var response = await factory.CreateClient().GetAsync("/api/system/env-status");
+
+        var chat = (await ApiAssert.Json(response)).GetProperty("chat");
+        Assert.Equal("echo", chat.GetProperty("provider").GetString());
+        Assert.Equal("nexteleven-offline-echo", chat.GetProperty("model").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, chat.GetProperty("endpointHost").ValueKind);
+        Assert.True(chat.GetProperty("configured").GetBoolean());
+    }
+
+    [Fact]
     public async Task EnvStatusIgnoresAWrongKey()
     {
         using var factory = new NextElevenApiFactory();
