@@ -17,6 +17,7 @@ builder.AddSerilogLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiErrors();
 builder.Services.AddApiKeyAuthentication();
+builder.Services.AddApiCors();
 builder.Services.AddTrustedProxies();
 builder.Services.AddClientRateLimiting();
 builder.Services.AddRequestLimits();
@@ -34,8 +35,11 @@ if (!app.TryValidateOptions(out var problem))
 
 app.UseTrustedProxies();
 app.UseRequestId();
+app.UseSecurityHeaders();
 app.UseRequestLogging();
 app.UseApiErrors();
+app.UseRequestHeaderLimit();
+app.UseApiCors();
 app.MapApiDocs();
 
 var api = app.MapGroup("/api").RequireClientRateLimit().RequireApiKey();

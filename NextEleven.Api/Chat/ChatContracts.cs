@@ -76,7 +76,7 @@ public sealed record ChatStreamEvent
     public required string RequestId { get; init; }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ChatRequest))]
 [JsonSerializable(typeof(ChatReply))]
 [JsonSerializable(typeof(ChatStreamEvent))]

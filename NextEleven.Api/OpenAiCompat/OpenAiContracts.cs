@@ -73,7 +73,7 @@ public sealed record ModelInfo(string Id, [property: JsonPropertyName("object")]
 
 // Multi-word names carry their OpenAI spelling explicitly, so any serializer options (and the OpenAPI
 // document) agree on the wire format.
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(ChatCompletionChunk))]

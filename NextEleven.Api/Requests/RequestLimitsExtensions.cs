@@ -19,7 +19,34 @@ public static class RequestLimitsExtensions
                 var limits = new RequestLimitsOptions();
                 configuration.GetSection(RequestLimitsOptions.SectionName).Bind(limits);
                 kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+                // Kestrel answers oversized headers itself, with an empty body; its own limit sits above
+                // ours so that the service's check, which answers with the contract's JSON, comes first.
+                kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(kestrel.Limits.MaxRequestHeadersTotalSize, limits.MaxRequestHeadersBytes * 2);
+                kestrel.AddServerHeader = false;
             });
         return services;
+    }
+
+    /// <summary>Refuses requests whose headers exceed <c>Limits:MaxRequestHeadersBytes</c> with a JSON 431.</summary>
+    public static IApplicationBuilder UseRequestHeaderLimit(this IApplicationBuilder app)
+    {
+        var limit = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestLimitsOptions>>()
+            .Value.MaxRequestHeadersBytes;
+        return app.Use((context, next) =>
+        {
+            long size = 0;
+            foreach (var (name, values) in context.Request.Headers)
+            {
+                size += name.Length;
+                foreach (var value in values)
+                {
+                    size += value?.Length ?? 0;
+                }
+            }
+            return size <= limit
+                ? next(context)
+                : Errors.ApiErrors.WriteAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
+                    $"Request headers exceed the limit of {limit} bytes.");
+        });
     }
 }

@@ -11,6 +11,10 @@ public sealed class RequestLimitsOptions
     [Range(1_024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest accepted request headers, names and values together, in bytes (431 beyond).</summary>
+    [Range(1_024, 1024 * 1024)]
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
+
     /// <summary>Longest accepted chat message, in characters.</summary>
     [Range(1, 1_000_000)]
     public int MaxMessageLength { get; set; } = 32_000;

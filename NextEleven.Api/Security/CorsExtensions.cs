@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace NextEleven.Api.Security;
+
+public static class CorsExtensions
+{
+    private static readonly string[] ExposedHeaders =
+    [
+        "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy", "RateLimit",
+        "Retry-After",
+    ];
+
+    /// <summary>
+    /// CORS from <c>Cors:AllowedOrigins</c> (a list, or one comma-separated string). Preflights are answered
+    /// before authentication, since browsers send them without credentials; the limit headers are exposed
+    /// so browser code can read them.
+    /// </summary>
+    public static IServiceCollection AddApiCors(this IServiceCollection services)
+    {
+        services.AddOptions<ApiCorsOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var section = configuration.GetSection(ApiCorsOptions.SectionName).GetSection("AllowedOrigins");
+                var values = section.Value is { } single
+                    ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    : section.GetChildren().Select(child => child.Value ?? string.Empty);
+                options.AllowedOrigins.AddRange(values.Where(v => v.Length > 0).Select(v => v.TrimEnd('/')));
+            })
+            .Validate(options => options.AllowedOrigins.All(IsOrigin),
+                "Cors:AllowedOrigins must list origins such as https://app.example.com (scheme and host, no path).")
+            .ValidateOnStart();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<IOptions<ApiCorsOptions>>((cors, api) => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. api.Value.AllowedOrigins])
+                .WithMethods(HttpMethods.Get, HttpMethods.Post)
+                .WithHeaders(ApiKeyAuthenticator.ApiKeyHeader, "Authorization", "Content-Type", "Accept")
+                .WithExposedHeaders(ExposedHeaders)
+                .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        return services;
+    }
+
+    /// <summary>Adds the CORS middleware only when origins are configured: off by default.</summary>
+    public static IApplicationBuilder UseApiCors(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<IOptions<ApiCorsOptions>>().Value.AllowedOrigins.Count > 0
+            ? app.UseCors()
+            : app;
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query);
+}
