@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using NextEleven.Api.Errors;
+using NextEleven.Api.OpenApi;
 using NextEleven.Api.Requests;
 
 namespace NextEleven.Api.Chat;
@@ -22,7 +23,7 @@ public static class ChatEndpoints
             .WithDescription("Answers JSON, or Server-Sent Events when \"stream\": true or the request accepts text/event-stream: "
                 + "'delta' events with text, one 'done' event with finishReason and usage, then [DONE].")
             .Accepts<ChatRequest>("application/json")
-            .Produces<ChatStreamEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesJsonOrServerSentEvents<ChatReply, ChatStreamEvent>()
             .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
                 StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);

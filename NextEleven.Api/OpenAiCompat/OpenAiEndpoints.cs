@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.Chat;
 using NextEleven.Api.Errors;
+using NextEleven.Api.OpenApi;
 using NextEleven.Api.Requests;
 
 namespace NextEleven.Api.OpenAiCompat;
@@ -24,7 +25,7 @@ public static class OpenAiEndpoints
             .WithName("CreateChatCompletion")
             .WithSummary("OpenAI chat completions: JSON, or chat.completion.chunk events when \"stream\": true.")
             .Accepts<ChatCompletionRequest>("application/json")
-            .Produces<ChatCompletionChunk>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesJsonOrServerSentEvents<ChatCompletion, ChatCompletionChunk>()
             .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
                 StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);

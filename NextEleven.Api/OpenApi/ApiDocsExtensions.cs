@@ -37,9 +37,25 @@ public static class ApiDocsExtensions
                 };
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKeyMetadata>().Any())
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<ServerSentEventsMetadata>().FirstOrDefault() is { } stream
+                    && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
+                {
+                    okResponse.Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new()
+                        {
+                            Schema = await context.GetOrCreateSchemaAsync(stream.JsonType, cancellationToken: cancellationToken),
+                        },
+                        ["text/event-stream"] = new()
+                        {
+                            Schema = await context.GetOrCreateSchemaAsync(stream.EventType, cancellationToken: cancellationToken),
+                        },
+                    };
+                }
+                if (metadata.OfType<RequiresApiKeyMetadata>().Any())
                 {
                     // Two requirements: either scheme alone is enough.
                     operation.Security =
@@ -48,7 +64,6 @@ public static class ApiDocsExtensions
                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
                     ];
                 }
-                return Task.CompletedTask;
             });
         });
         return services;
