@@ -51,7 +51,8 @@ public sealed class ApiKeyAuthenticator
         return identity;
     }
 
-    internal ClientIdentity Authenticate(IHeaderDictionary headers)
+    /// <summary>The identity the headers present, without caching it anywhere.</summary>
+    public ClientIdentity Authenticate(IHeaderDictionary headers)
     {
         if (_keyHash is null)
         {

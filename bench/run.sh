@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# The benchmark: the service as it ships against a bare minimal API and an Express peer, side by side
+# in one run, alternating, with every figure a ratio to the bare baseline of the same round. Then the
+# limiter under a million-address flood, the streaming path against a loopback provider, and the
+# in-process microbenchmarks. Prints a markdown table and saves it under bench/results/.
+#
+# Usage: bench/run.sh            (ROUNDS=5 DURATION=5 CONNECTIONS=32 FLOOD_CLIENTS=1000000 to change)
+set -euo pipefail
+cd "$(dirname "$0")"
+bench=$(pwd)
+repo=$(cd .. && pwd)
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-32}
+FLOOD_CLIENTS=${FLOOD_CLIENTS:-1000000}
+KEY=bench-key-$(openssl rand -hex 24)
+work=$(mktemp -d /tmp/nexteleven-bench.XXXXXX)
+pids=()
+
+say() { printf '%s\n' "$*" >&2; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- tools -------------------------------------------------------------------------------------
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need curl || ! need bc; then
+  say "installing wrk, curl and bc (Debian packages)"
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk curl bc >/dev/null
+  else
+    say "missing wrk, curl or bc: run 'sudo apt-get install -y wrk curl bc'"; exit 1
+  fi
+fi
+need node && need npm || { say "missing Node.js and npm, needed for the Express peer"; exit 1; }
+
+# --- build -------------------------------------------------------------------------------------
+say "building (Release)"
+dotnet publish "$repo/NextEleven.Api" -c Release -o "$work/api" --nologo -v quiet >/dev/null
+dotnet publish "$bench/Baseline" -c Release -o "$work/baseline" --nologo -v quiet >/dev/null
+dotnet publish "$bench/Upstream" -c Release -o "$work/upstream" --nologo -v quiet >/dev/null
+(cd "$bench/peer" && npm install --no-audit --no-fund --silent >/dev/null)
+
+# --- servers -----------------------------------------------------------------------------------
+# start NAME PORT COMMAND... : starts a server in the background, logging to $work/NAME.log, and waits for its port.
+start() {
+  local name=$1 port=$2; shift 2
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  eval "pid_$name=$!"
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  say "$name did not start:"; cat "$work/$name.log" >&2; exit 1
+}
+service() { # service NAME PORT [VAR=VALUE...]: the published service as it ships, in Production
+  local name=$1 port=$2; shift 2
+  start "$name" "$port" env -C "$work/api" ASPNETCORE_ENVIRONMENT=Production NEXTELEVEN_API_KEY="$KEY" "$@" \
+    dotnet NextEleven.Api.dll --urls "http://127.0.0.1:$port"
+}
+
+say "starting servers"
+start baseline 5101 dotnet "$work/baseline/Baseline.dll" --urls http://127.0.0.1:5101
+service chat 5102 RateLimit__PermitLimit=2000000000
+service limited 5103 RateLimit__PermitLimit=1
+start peer 5104 env PORT=5104 NEXTELEVEN_API_KEY="$KEY" node "$bench/peer/server.js"
+start upstream 5105 dotnet "$work/upstream/Upstream.dll" --urls http://127.0.0.1:5105
+service streaming 5106 RateLimit__PermitLimit=2000000000 GROK_API_KEY=bench-provider-key \
+  Chat__Endpoint=http://127.0.0.1:5105/v1 Chat__Model=bench-model
+# The flood instance logs requests at Error only: a million 401 lines would measure the disk, not the limiter.
+service flood 5107 TrustedProxies=127.0.0.1 Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Error
+
+# --- load --------------------------------------------------------------------------------------
+# load URL SCRIPT [VAR=VALUE...] -> "requests/s p50_ms p99_ms status"
+load() {
+  local url=$1 script=$2; shift 2
+  local out
+  out=$(env "$@" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$bench/lua/$script" "$url")
+  local rps p50 p99 non2xx
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  echo "$rps $p50 $p99 ${non2xx:-0}"
+}
+to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.3f", v }'; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+scenarios=(bare chat limited unauthorized peer)
+declare -A url=(
+  [bare]=http://127.0.0.1:5101/api/chat
+  [chat]=http://127.0.0.1:5102/api/chat
+  [limited]=http://127.0.0.1:5103/api/chat
+  [unauthorized]=http://127.0.0.1:5102/api/chat
+  [peer]=http://127.0.0.1:5104/api/chat
+)
+declare -A keyfor=([bare]="" [chat]=$KEY [limited]=$KEY [unauthorized]="" [peer]=$KEY)
+declare -A expect=([bare]=200 [chat]=200 [limited]=429 [unauthorized]=401 [peer]=200)
+
+say "checking each scenario answers as it should"
+status_of -X POST http://127.0.0.1:5103/api/chat -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d '{"message":"x"}' >/dev/null
+for s in "${scenarios[@]}"; do
+  got=$(status_of -X POST "${url[$s]}" -H 'Content-Type: application/json' ${keyfor[$s]:+-H "X-API-Key: ${keyfor[$s]}"} -d '{"message":"Hello"}')
+  [ "$got" = "${expect[$s]}" ] || { say "$s answered $got, expected ${expect[$s]}"; exit 1; }
+done
+
+say "warming up"
+for s in "${scenarios[@]}"; do DURATION=2 load "${url[$s]}" chat.lua BENCH_KEY="${keyfor[$s]}" >/dev/null; done
+
+say "measuring: $ROUNDS rounds of ${DURATION}s per scenario, alternating"
+for round in $(seq 1 "$ROUNDS"); do
+  for s in "${scenarios[@]}"; do
+    load "${url[$s]}" chat.lua BENCH_KEY="${keyfor[$s]}" >"$work/round-$round-$s"
+  done
+  say "  round $round done"
+done
+
+# --- the limiter at scale ----------------------------------------------------------------------
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+say "flooding with $FLOOD_CLIENTS distinct client addresses through a trusted proxy"
+DURATION=2 load http://127.0.0.1:5107/api/chat chat.lua >/dev/null
+sleep 2
+rss_before=$(rss_kib "$pid_flood")
+flood_start=$(date +%s.%N)
+BENCH_CLIENTS=$FLOOD_CLIENTS BENCH_DONE_FILE="$work/flood.done" \
+  wrk -t1 -c"$CONNECTIONS" -d600s -s "$bench/lua/flood.lua" http://127.0.0.1:5107/api/chat >"$work/flood.out" &
+flood_pid=$!
+while [ ! -e "$work/flood.done" ] && kill -0 "$flood_pid" 2>/dev/null; do sleep 0.2; done
+flood_seconds=$(echo "$(date +%s.%N) - $flood_start" | bc)
+kill "$flood_pid" 2>/dev/null || true
+wait "$flood_pid" 2>/dev/null || true
+[ -e "$work/flood.done" ] || { say "the flood did not complete"; exit 1; }
+sleep 2
+rss_after=$(rss_kib "$pid_flood")
+ticks_before=$(cpu_ticks "$pid_flood")
+sleep 10
+ticks_after=$(cpu_ticks "$pid_flood")
+idle_cpu=$(echo "scale=2; ($ticks_after - $ticks_before) * 100 / ($(getconf CLK_TCK) * 10)" | bc)
+rss_per_client=$(echo "scale=1; ($rss_after - $rss_before) * 1024 / $FLOOD_CLIENTS" | bc)
+overflow=""
+for i in 1 2 3; do
+  remaining=$(curl -s -D - -o /dev/null -X POST http://127.0.0.1:5107/api/chat -H 'Content-Type: application/json' \
+    -H "X-Forwarded-For: 172.16.0.$i" -d '{"message":"x"}' | awk -F': ' 'tolower($1)=="x-ratelimit-remaining" {print $2}' | tr -d '\r')
+  overflow="$overflow $remaining"
+done
+overflow_logged=$(grep -c 'overflow budget' "$work/flood.log" || true)
+
+say "measuring the in-process limiter at $FLOOD_CLIENTS clients"
+scale=$(dotnet run -c Release --project "$bench/LimiterScale" -- "$FLOOD_CLIENTS" 2>/dev/null)
+heap_per_client=$(awk -F': *' '/managed heap per client/ {print $2}' <<<"$scale" | awk '{print $1}')
+scale_idle=$(awk -F': *' '/idle CPU/ {print $2}' <<<"$scale" | awk '{print $1}')
+
+# --- streaming ---------------------------------------------------------------------------------
+say "measuring the streaming path"
+direct_body='{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"Write a haiku"}]}'
+service_body='{"message":"Write a haiku","stream":true}'
+ttfb() { # ttfb URL BODY [KEY] -> median seconds to first byte over 200 sequential requests
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null -w '%{time_starttransfer}\n' -X POST "$1" -H 'Content-Type: application/json' ${3:+-H "X-API-Key: $3"} -d "$2"
+  done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+ttfb_direct=$(ttfb http://127.0.0.1:5105/v1/chat/completions "$direct_body")
+ttfb_service=$(ttfb http://127.0.0.1:5106/api/chat "$service_body" "$KEY")
+stream_direct=$(load http://127.0.0.1:5105/v1/chat/completions stream.lua BENCH_BODY="$direct_body")
+stream_service=$(load http://127.0.0.1:5106/api/chat stream.lua BENCH_BODY="$service_body" BENCH_KEY="$KEY")
+
+# --- microbenchmarks ---------------------------------------------------------------------------
+say "running the microbenchmarks (BenchmarkDotNet)"
+(cd "$bench/Micro" && dotnet run -c Release -- --filter '*' --artifacts "$work/bdn" >"$work/micro.log" 2>&1)
+micro=$(grep -h '^| ' "$work"/bdn/results/*-report-github.md | grep -v '^| Method' | sed "s/&#39;//g" \
+  | awk -F'|' '{printf "| %s | %s | %s |\n", $2, $3, $(NF-1)}')
+
+# --- the table ---------------------------------------------------------------------------------
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+col() { awk -v c="$1" '{print $c}'; }
+row() { # row SCENARIO LABEL GOAL
+  local s=$1
+  local rps p50 p99 ratio p99delta
+  rps=$(for r in $(seq 1 "$ROUNDS"); do col 1 <"$work/round-$r-$s"; done | median)
+  p50=$(for r in $(seq 1 "$ROUNDS"); do col 2 <"$work/round-$r-$s"; done | median)
+  p99=$(for r in $(seq 1 "$ROUNDS"); do col 3 <"$work/round-$r-$s"; done | median)
+  ratio=$(for r in $(seq 1 "$ROUNDS"); do
+    echo "scale=4; $(col 1 <"$work/round-$r-$s") / $(col 1 <"$work/round-$r-bare")" | bc; done | median)
+  p99delta=$(for r in $(seq 1 "$ROUNDS"); do
+    echo "scale=4; $(col 3 <"$work/round-$r-$s") - $(col 3 <"$work/round-$r-bare")" | bc; done | median)
+  printf '| %s | %.0f | %.2f | %.2f | %+.2f | **%.2f×** | %s |\n' "$2" "$rps" "$p50" "$p99" "$p99delta" "$ratio" "$3"
+}
+peer_ratio=$(for r in $(seq 1 "$ROUNDS"); do
+  echo "scale=4; $(col 1 <"$work/round-$r-chat") / $(col 1 <"$work/round-$r-peer")" | bc; done | median)
+
+stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+cpu=$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')
+table=$(cat <<EOF
+## NextEleven.Api benchmark, $stamp
+
+Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); .NET SDK $(dotnet --version); wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS alternating rounds; ratios are medians of per-round ratios to the bare baseline of the same round.
+Command: \`bench/run.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS FLOOD_CLIENTS=$FLOOD_CLIENTS)
+
+| scenario | req/s | p50 ms | p99 ms | p99 vs bare, ms | vs bare | goal |
+| --- | ---: | ---: | ---: | ---: | ---: | --- |
+$(row bare "bare minimal API (baseline)" "ceiling")
+$(row chat "authenticated POST /api/chat, offline responder" "≥ 0.90×, p99 ≤ +1 ms")
+$(row limited "429 path (client over its limit)" "≥ 1.00×")
+$(row unauthorized "401 path (no key)" "≥ 1.00×")
+$(row peer "Express 5 + express-rate-limit 8 (peer)" "chat ≥ 10× this")
+
+Authenticated chat against the Express peer: **$(printf '%.1f' "$peer_ratio")×**.
+
+| limiter at scale | figure | goal |
+| --- | ---: | --- |
+| flood of distinct clients through a trusted proxy | $FLOOD_CLIENTS in $(printf '%.0f' "$flood_seconds") s | |
+| RSS growth per tracked client (out of process, garbage included) | $rss_per_client bytes | |
+| managed heap per tracked client (in process, bench/LimiterScale) | $heap_per_client bytes | < 256 bytes |
+| idle CPU for 10 s after the flood (out of process) | $idle_cpu % of a core | < 1 % |
+| idle CPU for 10 s with $FLOOD_CLIENTS tracked (in process) | $scale_idle % of a core | < 1 % |
+| new clients beyond the cap: X-RateLimit-Remaining of three new addresses | $overflow | one shared budget |
+| cap reached, logged | $overflow_logged line(s) | once per window |
+
+| streaming against a loopback OpenAI-compatible provider | direct | through the service | difference |
+| --- | ---: | ---: | ---: |
+| time to first byte, median of 200 | $(printf '%.3f' "$(echo "$ttfb_direct * 1000" | bc)") ms | $(printf '%.3f' "$(echo "$ttfb_service * 1000" | bc)") ms | $(printf '%+.3f' "$(echo "($ttfb_service - $ttfb_direct) * 1000" | bc)") ms (goal < +1 ms) |
+| whole streams per second | $(printf '%.0f' "$(col 1 <<<"$stream_direct")") | $(printf '%.0f' "$(col 1 <<<"$stream_service")") | $(printf '%.2f' "$(echo "scale=4; $(col 1 <<<"$stream_service") / $(col 1 <<<"$stream_direct")" | bc)")× |
+
+| microbenchmark (BenchmarkDotNet, bench/Micro) | mean | allocated |
+| --- | ---: | ---: |
+$micro
+EOF
+)
+
+mkdir -p "$bench/results"
+printf '%s\n' "$table" >"$bench/results/$(date -u +%Y-%m-%d-%H%M).md"
+printf '%s\n' "$table" >"$bench/results/latest.md"
+printf '%s\n' "$table"
