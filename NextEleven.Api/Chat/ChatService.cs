@@ -29,6 +29,11 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
 
     public async Task<(ChatResponse? Response, ApiErrorResult? Failure)> CompleteAsync(ChatTurn turn, CancellationToken aborted)
     {
+        if (_options.IsEcho)
+        {
+            // The offline responder answers at once and cannot fail: no deadline timer to arm.
+            return (await chat.GetResponseAsync(Conversation(turn), ChatOptionsFor(turn), aborted), null);
+        }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(_options.Timeout);
         try

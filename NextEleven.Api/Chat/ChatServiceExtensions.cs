@@ -25,10 +25,12 @@ public static class ChatServiceExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan);
 
-        // The library's logging middleware, outside the boundary that strips provider bodies from failures.
+        // For a real provider: the library's logging middleware, outside the boundary that strips provider
+        // bodies from failures. The offline responder needs neither and answers on the hot path without them.
         services.AddChatClient(CreateProviderClient)
-            .UseLogging()
-            .Use(inner => new ProviderErrorBoundary(inner));
+            .Use((inner, services) => inner is EchoChatClient ? inner : new LoggingChatClient(
+                inner, services.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingChatClient>()))
+            .Use(inner => inner is EchoChatClient ? inner : new ProviderErrorBoundary(inner));
         services.AddSingleton<ChatService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
         return services;

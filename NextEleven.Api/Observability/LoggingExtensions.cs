@@ -1,5 +1,6 @@
 using NextEleven.Api.Security;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -35,7 +36,18 @@ public static class LoggingExtensions
             }
             else
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                // JSON lines, formatted and written in batches on Serilog's background thread: a request
+                // never waits for stdout. A flood that fills the queue drops events rather than memory
+                // or latency; events still queued at shutdown are written out.
+                logger.WriteTo.Sink(
+                    new StdoutJsonBatchSink(new CompactJsonFormatter(), Console.OpenStandardOutput()),
+                    new BatchingOptions
+                    {
+                        BatchSizeLimit = 1000,
+                        BufferingTimeLimit = TimeSpan.FromMilliseconds(100),
+                        EagerlyEmitFirstEvent = true,
+                        QueueLimit = 100_000,
+                    });
             }
         });
         return builder;
