@@ -58,6 +58,28 @@ public sealed class ProviderChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProviderCallsAreTracedWithGenAiSpansAndTokenCounts()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == NextEleven.Api.Chat.ChatServiceExtensions.TelemetrySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        _provider.Respond = Replies.Json("traced", promptTokens: 31, completionTokens: 7);
+        using var factory = FactoryFor(_provider);
+
+        using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hello"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(spans, span => Equals(span.GetTagItem("gen_ai.usage.input_tokens"), 31)
+            && Equals(span.GetTagItem("gen_ai.request.model"), FakeProvider.Model));
+    }
+
+    [Fact]
     public async Task TheProviderKeyGoesUpstreamAsBearerAndTheClientKeyNever()
     {
         using var factory = FactoryFor(_provider);

@@ -10,6 +10,9 @@ public static class ChatServiceExtensions
 {
     public const string ProviderHttpClient = "chat-provider";
 
+    /// <summary>The ActivitySource and Meter name of the chat telemetry, for an OpenTelemetry exporter to subscribe to.</summary>
+    public const string TelemetrySourceName = "NextEleven.Api.Chat";
+
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddOptions<ChatProviderOptions>()
@@ -25,9 +28,12 @@ public static class ChatServiceExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan);
 
-        // For a real provider: the library's logging middleware, outside the boundary that strips provider
-        // bodies from failures. The offline responder needs neither and answers on the hot path without them.
+        // For a real provider, the library's middleware: OpenTelemetry (gen_ai spans and token metrics, free
+        // when nothing listens) and logging, both outside the boundary that strips provider bodies from
+        // failures. The offline responder needs none of it and answers on the hot path without.
         services.AddChatClient(CreateProviderClient)
+            .Use((inner, services) => inner is EchoChatClient ? inner : new OpenTelemetryChatClient(
+                inner, services.GetRequiredService<ILoggerFactory>().CreateLogger<OpenTelemetryChatClient>(), TelemetrySourceName))
             .Use((inner, services) => inner is EchoChatClient ? inner : new LoggingChatClient(
                 inner, services.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingChatClient>()))
             .Use(inner => inner is EchoChatClient ? inner : new ProviderErrorBoundary(inner));
