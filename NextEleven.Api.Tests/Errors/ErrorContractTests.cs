@@ -134,13 +134,13 @@ public sealed class ErrorContractTests(NextEleven.Api.Tests.Security.ProductionA
     {
         using var factory = new NextElevenApiFactory
         {
-            ConfigureServices = services => services.AddChatClient(new ThrowingChatClient()),
+            ConfigureServices = services => services.AddChatClient(new FailingChatClient()),
         };
 
         using var response = await factory.CreateClient().SendAsync(HttpRequests.Chat("""{"message":"Hello"}""", Key));
 
         var body = await ApiAssert.Error(response, HttpStatusCode.InternalServerError, "Internal server error");
-        Assert.DoesNotContain(ThrowingChatClient.Secret, body.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FailingChatClient.Secret, body.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("at NextEleven", body.ToString(), StringComparison.Ordinal);
         var requestId = ApiAssert.RequestId(response);
         var requestLine = await factory.Logs.RequestLineAsync(requestId);
@@ -159,22 +159,5 @@ public sealed class ErrorContractTests(NextEleven.Api.Tests.Security.ProductionA
         using var response = await api.Factory.CreateClient().GetAsync(path);
 
         await ApiAssert.Error(response, HttpStatusCode.NotFound, "Not found");
-    }
-
-    private sealed class ThrowingChatClient : IChatClient
-    {
-        public const string Secret = "internal-detail-that-must-not-leak";
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-            CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-            ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -144,19 +144,4 @@ public sealed class RateLimitHeadersTests
         Assert.Equal(0, RateLimitHeaders.From(bad).Remaining);
         Assert.Equal(HttpStatusCode.TooManyRequests, good.StatusCode);
     }
-
-    private sealed class FailingChatClient : IChatClient
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-            CancellationToken cancellationToken = default) => throw new InvalidOperationException("bug");
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-            ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new InvalidOperationException("bug");
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -24,11 +24,15 @@ public static class ChatEndpoints
                 + "'delta' events with text, one 'done' event with finishReason and usage, then [DONE].")
             .Accepts<ChatRequest>("application/json")
             .ProducesJsonOrServerSentEvents<ChatReply, ChatStreamEvent>()
-            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
-                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
-                StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);
+            .ProducesChatErrors();
         return group;
     }
+
+    /// <summary>The errors a chat endpoint can answer with besides those of auth and limits.</summary>
+    public static RouteHandlerBuilder ProducesChatErrors(this RouteHandlerBuilder builder) =>
+        builder.ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
+            StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
+            StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);
 
     public static async Task<Results<Ok<ChatReply>, ServerSentEventsResult<string>, ApiErrorResult>> SendAsync(
         HttpContext context, ChatService chat, IOptions<RequestLimitsOptions> limits, CancellationToken cancellationToken)
@@ -78,8 +82,7 @@ public static class ChatEndpoints
     private static async IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ChatService chat,
         string model, string requestId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        UsageDetails? usage = null;
-        string? finishReason = null;
+        var tally = new ChatStreamTally(model);
         await foreach (var step in steps.WithCancellation(cancellationToken))
         {
             if (step.Failure is { } failure)
@@ -93,14 +96,8 @@ public static class ChatEndpoints
                 });
                 yield break;
             }
-            var update = step.Update!;
-            model = update.ModelId ?? model;
-            finishReason = update.FinishReason?.Value ?? finishReason;
-            foreach (var content in update.Contents.OfType<UsageContent>())
-            {
-                usage = content.Details;
-            }
-            if (update.Text is { Length: > 0 } text)
+            tally.Observe(step.Update!);
+            if (step.Update!.Text is { Length: > 0 } text)
             {
                 yield return Json(new ChatStreamEvent { Type = "delta", Text = text, RequestId = requestId });
             }
@@ -108,10 +105,10 @@ public static class ChatEndpoints
         yield return Json(new ChatStreamEvent
         {
             Type = "done",
-            FinishReason = finishReason ?? ChatFinishReason.Stop.Value,
-            Model = model,
+            FinishReason = tally.FinishReason,
+            Model = tally.Model,
             Provider = chat.Provider,
-            Usage = UsageOf(usage),
+            Usage = tally.Usage,
             RequestId = requestId,
         });
         yield return "[DONE]";

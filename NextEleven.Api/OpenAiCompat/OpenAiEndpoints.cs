@@ -26,9 +26,7 @@ public static class OpenAiEndpoints
             .WithSummary("OpenAI chat completions: JSON, or chat.completion.chunk events when \"stream\": true.")
             .Accepts<ChatCompletionRequest>("application/json")
             .ProducesJsonOrServerSentEvents<ChatCompletion, ChatCompletionChunk>()
-            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
-                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
-                StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);
+            .ProducesChatErrors();
         group.MapGet("/models", (ChatService chat) => ListModels(chat))
             .WithName("ListModels")
             .WithSummary("The models a request may name.");
@@ -145,8 +143,7 @@ public static class OpenAiEndpoints
     private static async IAsyncEnumerable<string> Chunks(IAsyncEnumerable<ChatStreamStep> steps, string id, long created,
         string model, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        UsageDetails? usage = null;
-        string? finishReason = null;
+        var tally = new ChatStreamTally(model);
         var first = true;
         await foreach (var step in steps.WithCancellation(cancellationToken))
         {
@@ -159,23 +156,18 @@ public static class OpenAiEndpoints
                 yield break;
             }
             var update = step.Update!;
-            model = update.ModelId ?? model;
-            finishReason = update.FinishReason?.Value ?? finishReason;
-            foreach (var content in update.Contents.OfType<UsageContent>())
+            tally.Observe(update);
+            if (update.Text is { Length: > 0 } || first)
             {
-                usage = content.Details;
-            }
-            if (update.Text is { Length: > 0 } text || first)
-            {
-                yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
+                yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, tally.Model,
                     [new ChunkChoice(0, new ChunkDelta(first ? "assistant" : null, update.Text), null)]));
                 first = false;
             }
         }
-        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-            [new ChunkChoice(0, new ChunkDelta(null, null), finishReason ?? ChatFinishReason.Stop.Value)]));
-        var totals = ChatEndpoints.UsageOf(usage);
-        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, model, [],
+        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, tally.Model,
+            [new ChunkChoice(0, new ChunkDelta(null, null), tally.FinishReason)]));
+        var totals = tally.Usage;
+        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, tally.Model, [],
             new CompletionUsage(totals.InputTokens, totals.OutputTokens, totals.TotalTokens)));
         yield return "[DONE]";
     }
