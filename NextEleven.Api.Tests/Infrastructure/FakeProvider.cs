@@ -26,6 +26,9 @@ public sealed class FakeProvider : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Completes when the first request arrives.</summary>
+    public TaskCompletionSource RequestArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when the service drops a request it had sent (a client disconnect reaching upstream).</summary>
     public TaskCompletionSource UpstreamAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -40,12 +43,13 @@ public sealed class FakeProvider : IAsyncDisposable
         var provider = new FakeProvider(app);
         app.MapPost("/v1/chat/completions", async context =>
         {
+            context.RequestAborted.Register(() => provider.UpstreamAborted.TrySetResult());
+            provider.RequestArrived.TrySetResult();
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             provider.Requests.Enqueue(new RecordedRequest(
                 context.Request.Headers.Authorization.ToString(),
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 JsonNode.Parse(body.RootElement.GetRawText())!));
-            context.RequestAborted.Register(() => provider.UpstreamAborted.TrySetResult());
             try
             {
                 await provider.Respond(context);
