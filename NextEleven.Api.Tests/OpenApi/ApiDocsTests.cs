@@ -28,15 +28,18 @@ public sealed class ApiDocsTests
         Assert.Equal("#/components/schemas/ChatRequest",
             chat.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
         var responses = chat.GetProperty("responses");
-        foreach (var status in new[] { "200", "400", "401", "413", "415" })
+        foreach (var status in new[] { "200", "400", "401", "413", "415", "429", "502", "503", "504" })
         {
             Assert.True(responses.TryGetProperty(status, out _), $"response {status} is not documented");
         }
         Assert.Equal("#/components/schemas/ApiErrorBody", responses.GetProperty("401").GetProperty("content")
             .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
 
+        Assert.Equal(["application/json", "text/event-stream"],
+            responses.GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name));
         var status200 = document.GetProperty("paths").GetProperty("/api/system/env-status").GetProperty("get");
         Assert.False(status200.TryGetProperty("security", out _), "the public route must not ask for a key");
+        Assert.True(status200.GetProperty("responses").TryGetProperty("429", out _), "the public route has its own limit");
     }
 
     [Fact]
