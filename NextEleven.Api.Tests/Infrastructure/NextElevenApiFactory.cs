@@ -58,11 +58,16 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
         builder.UseContentRoot(_contentRoot);
         builder.ConfigureAppConfiguration(configuration =>
         {
-            var settings = new Dictionary<string, string?>(Settings)
+            // Empty rather than absent, so a variable set on the test machine cannot fill them in.
+            var settings = new Dictionary<string, string?>
             {
-                // Empty rather than absent, so a variable set on the test machine cannot fill it in.
                 [ApiKeyOptions.VariableName] = ApiKey ?? string.Empty,
+                [ApiKeyOptions.PreviousVariableName] = string.Empty,
             };
+            foreach (var (key, value) in Settings)
+            {
+                settings[key] = value;
+            }
             configuration.AddInMemoryCollection(settings);
         });
         builder.ConfigureTestServices(services =>

@@ -47,6 +47,8 @@ public sealed class StartupRefusalTests
     [InlineData("TrustedProxies", "10.0.0.0/8,not-an-address", "TrustedProxies")]
     [InlineData("Limits__MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
     [InlineData("Chat__Provider", "nonsense", "Chat:Provider")]
+    [InlineData("NEXTELEVEN_API_KEY_PREVIOUS", "too-short", "NEXTELEVEN_API_KEY_PREVIOUS is too short")]
+    [InlineData("NEXTELEVEN_API_KEY_PREVIOUS", NextElevenApiFactory.TestApiKey, "is the same as NEXTELEVEN_API_KEY")]
     [InlineData("Chat__Provider", "openai", "GROK_API_KEY")]
     [InlineData("Chat__Timeout", "00:00:00", "Chat:Timeout")]
     public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt(string variable, string value, string named)

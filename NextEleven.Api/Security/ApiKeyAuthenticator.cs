@@ -8,9 +8,11 @@ using Microsoft.Net.Http.Headers;
 namespace NextEleven.Api.Security;
 
 /// <summary>
-/// Checks the key a request presents against <c>NEXTELEVEN_API_KEY</c>. Both sides are hashed and the
-/// digests compared with <see cref="CryptographicOperations.FixedTimeEquals"/>, so the time taken tells
-/// an attacker nothing about how much of a guess was right, nor the key's length.
+/// Checks the key a request presents against <c>NEXTELEVEN_API_KEY</c> (and, during a rotation,
+/// <c>NEXTELEVEN_API_KEY_PREVIOUS</c>). Both sides are hashed and the digests compared with
+/// <see cref="CryptographicOperations.FixedTimeEquals"/>, against every configured key without stopping
+/// at a match, so the time taken tells an attacker nothing about how much of a guess was right, nor the
+/// key's length.
 /// </summary>
 public sealed class ApiKeyAuthenticator
 {
@@ -19,25 +21,25 @@ public sealed class ApiKeyAuthenticator
     private static readonly ClientIdentity OpenIdentity = new(ApiKeyOutcome.Open, "open");
     private static readonly ClientIdentity MissingIdentity = new(ApiKeyOutcome.Missing, "none");
 
-    private readonly byte[]? _keyHash;
-    private readonly ClientIdentity? _validIdentity;
+    private readonly (byte[] Hash, ClientIdentity Identity)[] _keys;
     // Fingerprints of wrong keys are keyed with a secret that lives only as long as this process, so
     // a log reader can tell one attacker's attempts apart without being able to test guesses offline.
     private readonly byte[] _fingerprintSecret = RandomNumberGenerator.GetBytes(32);
 
     public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options)
     {
-        var key = options.Value.ApiKey?.Trim();
-        if (!string.IsNullOrEmpty(key))
-        {
-            _keyHash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-            var digest = KeyIdDigest(key);
-            _validIdentity = new ClientIdentity(ApiKeyOutcome.Valid, "key_" + Convert.ToHexStringLower(digest.AsSpan(0, 6)),
-                BinaryPrimitives.ReadUInt64BigEndian(digest));
-        }
+        _keys = [.. new[] { options.Value.ApiKey, options.Value.PreviousApiKey }
+            .Select(key => key?.Trim())
+            .Where(key => !string.IsNullOrEmpty(key))
+            .Select(key =>
+            {
+                var digest = KeyIdDigest(key!);
+                return (SHA256.HashData(Encoding.UTF8.GetBytes(key!)), new ClientIdentity(ApiKeyOutcome.Valid,
+                    "key_" + Convert.ToHexStringLower(digest.AsSpan(0, 6)), BinaryPrimitives.ReadUInt64BigEndian(digest)));
+            })];
     }
 
-    public bool IsEnforced => _keyHash is not null;
+    public bool IsEnforced => _keys.Length > 0;
 
     /// <summary>The identity of a request, worked out once and kept on the context for later stages.</summary>
     public ClientIdentity Authenticate(HttpContext context)
@@ -54,7 +56,7 @@ public sealed class ApiKeyAuthenticator
     /// <summary>The identity the headers present, without caching it anywhere.</summary>
     public ClientIdentity Authenticate(IHeaderDictionary headers)
     {
-        if (_keyHash is null)
+        if (_keys.Length == 0)
         {
             return OpenIdentity;
         }
@@ -67,7 +69,7 @@ public sealed class ApiKeyAuthenticator
         {
             return MissingIdentity;
         }
-        return Matches(presented) ? _validIdentity! : new ClientIdentity(ApiKeyOutcome.Invalid, Fingerprint(presented));
+        return Match(presented) ?? new ClientIdentity(ApiKeyOutcome.Invalid, Fingerprint(presented));
     }
 
     /// <summary>
@@ -112,11 +114,19 @@ public sealed class ApiKeyAuthenticator
         return default;
     }
 
-    private bool Matches(ReadOnlySpan<char> presented)
+    private ClientIdentity? Match(ReadOnlySpan<char> presented)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         HashUtf8(presented, digest, static (bytes, output) => SHA256.HashData(bytes, output));
-        return CryptographicOperations.FixedTimeEquals(digest, _keyHash);
+        ClientIdentity? match = null;
+        foreach (var (hash, identity) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(digest, hash))
+            {
+                match = identity;
+            }
+        }
+        return match;
     }
 
     private string Fingerprint(ReadOnlySpan<char> presented)

@@ -18,8 +18,17 @@ public sealed class ApiKeyOptions
         "your_api_key_here",
     ];
 
+    public const string PreviousVariableName = "NEXTELEVEN_API_KEY_PREVIOUS";
+
     [ConfigurationKeyName(VariableName)]
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The key being rotated out, accepted beside <see cref="ApiKey"/> until it is removed, so clients can
+    /// move to the new key without a moment in which one of the two is refused.
+    /// </summary>
+    [ConfigurationKeyName(PreviousVariableName)]
+    public string? PreviousApiKey { get; set; }
 
     public bool HasKey => !string.IsNullOrWhiteSpace(ApiKey);
 }

@@ -13,20 +13,38 @@ public sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IVali
 
     public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
     {
-        var key = options.ApiKey?.Trim();
+        var current = Validate(ApiKeyOptions.VariableName, options.ApiKey);
+        if (current.Failed || string.IsNullOrWhiteSpace(options.PreviousApiKey))
+        {
+            return current;
+        }
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            return Fail($"{ApiKeyOptions.PreviousVariableName} is set but {ApiKeyOptions.VariableName} is not: set the new key there.");
+        }
+        if (string.Equals(options.ApiKey.Trim(), options.PreviousApiKey.Trim(), StringComparison.Ordinal))
+        {
+            return Fail($"{ApiKeyOptions.PreviousVariableName} is the same as {ApiKeyOptions.VariableName}.");
+        }
+        return Validate(ApiKeyOptions.PreviousVariableName, options.PreviousApiKey);
+    }
+
+    private ValidateOptionsResult Validate(string variable, string? value)
+    {
+        var key = value?.Trim();
         if (string.IsNullOrEmpty(key))
         {
             return environment.IsDevelopment()
                 ? ValidateOptionsResult.Success
-                : Fail($"{ApiKeyOptions.VariableName} is required outside Development but is not set.");
+                : Fail($"{variable} is required outside Development but is not set.");
         }
         if (ApiKeyOptions.Placeholders.Contains(key, StringComparer.OrdinalIgnoreCase))
         {
-            return Fail($"{ApiKeyOptions.VariableName} is still the example placeholder.");
+            return Fail($"{variable} is still the example placeholder.");
         }
         if (!environment.IsDevelopment() && key.Length < ApiKeyOptions.MinimumLength)
         {
-            return Fail($"{ApiKeyOptions.VariableName} is too short: at least {ApiKeyOptions.MinimumLength} characters are required.");
+            return Fail($"{variable} is too short: at least {ApiKeyOptions.MinimumLength} characters are required.");
         }
         return ValidateOptionsResult.Success;
     }
