@@ -159,6 +159,17 @@ public sealed class ProviderFaultTests : IAsyncLifetime
         await ApiAssert.Error(response, HttpStatusCode.BadGateway, "Upstream error");
     }
 
+    [Fact]
+    public void TheSdksOwnNetworkTimeoutStaysATimeoutAndAResetStaysAFailure()
+    {
+        // The SDK reports its read timeout as a cancellation inside an IOException; a reset connection is a plain IOException.
+        var sdkTimeout = new IOException("read timed out", new TaskCanceledException("exceeded the configured timeout", new TimeoutException()));
+        var reset = new IOException("Connection reset by peer");
+
+        Assert.Null(NextEleven.Api.Chat.ProviderErrorBoundary.Translate(sdkTimeout));
+        Assert.Equal(NextEleven.Api.Chat.ProviderFailure.Unreachable, NextEleven.Api.Chat.ProviderErrorBoundary.Translate(reset)?.Failure);
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -118,8 +118,10 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
         MaxOutputTokens = turn.MaxTokens,
     };
 
+    /// <summary>
+    /// A cancellation that the client did not cause is a timeout: this call's deadline, or the SDK's own
+    /// network timeout, whichever fired first. Callers only ask while the client is still there.
+    /// </summary>
     private static bool TimedOut(Exception exception, CancellationTokenSource deadline) =>
-        (exception is OperationCanceledException && deadline.IsCancellationRequested)
-        || exception is TimeoutException
-        || exception.InnerException is TimeoutException;
+        deadline.IsCancellationRequested || ProviderErrorBoundary.IsTimeoutOrCancellation(exception);
 }

@@ -48,9 +48,12 @@ public sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatCli
         }
     }
 
-    /// <summary>The safe equivalent of a provider failure, or null for anything else (cancellation, a bug).</summary>
+    /// <summary>The safe equivalent of a provider failure, or null for anything else (a timeout, a cancellation, a bug).</summary>
     internal static ChatProviderException? Translate(Exception exception) => exception switch
     {
+        // The SDK's own network timeout surfaces as a cancellation, sometimes inside an IOException:
+        // left as it is, so the caller can tell a timeout (504) from a provider failure.
+        _ when IsTimeoutOrCancellation(exception) => null,
         // The SDK's retry policy reports a run of failed tries together; the last one is the answer.
         AggregateException { InnerExceptions.Count: > 0 } many => Translate(many.InnerExceptions[^1]),
         ClientResultException { Status: 401 or 403 } refused => From(ProviderFailure.CredentialsRefused, refused),
@@ -62,6 +65,19 @@ public sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatCli
         JsonException or FormatException => new ChatProviderException(ProviderFailure.Malformed, 200, "none", null),
         _ => null,
     };
+
+    /// <summary>Whether a cancellation or timeout lies anywhere in the exception's chain.</summary>
+    internal static bool IsTimeoutOrCancellation(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is OperationCanceledException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static ChatProviderException From(ProviderFailure failure, ClientResultException exception, int? retryAfter = null) =>
         new(failure, exception.Status, ErrorCode(exception), retryAfter);
