@@ -34,8 +34,7 @@ if (!app.TryValidateOptions(out var problem))
 }
 
 app.UseTrustedProxies();
-app.UseRequestId();
-app.UseSecurityHeaders();
+app.UseStandardResponseHeaders();
 app.UseRequestLogging();
 app.UseApiErrors();
 app.UseRequestHeaderLimit();
