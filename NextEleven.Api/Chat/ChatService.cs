@@ -23,7 +23,8 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
 
     public string DefaultModel => _options.Model!;
 
-    public IReadOnlyList<string> Models => _options.Models;
+    /// <summary>The models a request may name, the default first; worked out once.</summary>
+    public IReadOnlyList<string> Models { get; } = options.Value.Models;
 
     public int MaxOutputTokens => _options.MaxOutputTokens;
 

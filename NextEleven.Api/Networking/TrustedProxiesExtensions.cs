@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Configuration;
 
 namespace NextEleven.Api.Networking;
 
@@ -17,11 +18,7 @@ public static class TrustedProxiesExtensions
         services.AddOptions<TrustedProxiesOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
-                var section = configuration.GetSection(TrustedProxiesOptions.SectionName);
-                var values = section.Value is { } single
-                    ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    : section.GetChildren().Select(child => child.Value ?? string.Empty);
-                options.Entries.AddRange(values.Where(v => v.Length > 0));
+                options.Entries.AddRange(configuration.GetSection(TrustedProxiesOptions.SectionName).GetList());
             })
             .Validate(options => options.Entries.All(e => TrustedProxiesOptions.Parse(e) is not null),
                 "TrustedProxies must list IP addresses or CIDR networks (for example 10.0.0.0/8 or 192.0.2.7).")

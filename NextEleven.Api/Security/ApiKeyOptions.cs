@@ -29,6 +29,4 @@ public sealed class ApiKeyOptions
     /// </summary>
     [ConfigurationKeyName(PreviousVariableName)]
     public string? PreviousApiKey { get; set; }
-
-    public bool HasKey => !string.IsNullOrWhiteSpace(ApiKey);
 }

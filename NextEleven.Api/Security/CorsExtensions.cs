@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Configuration;
 
 namespace NextEleven.Api.Security;
 
@@ -20,11 +21,8 @@ public static class CorsExtensions
         services.AddOptions<ApiCorsOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
-                var section = configuration.GetSection(ApiCorsOptions.SectionName).GetSection("AllowedOrigins");
-                var values = section.Value is { } single
-                    ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    : section.GetChildren().Select(child => child.Value ?? string.Empty);
-                options.AllowedOrigins.AddRange(values.Where(v => v.Length > 0).Select(v => v.TrimEnd('/')));
+                options.AllowedOrigins.AddRange(configuration.GetSection(ApiCorsOptions.SectionName).GetSection("AllowedOrigins")
+                    .GetList().Select(origin => origin.TrimEnd('/')));
             })
             .Validate(options => options.AllowedOrigins.All(IsOrigin),
                 "Cors:AllowedOrigins must list origins such as https://app.example.com (scheme and host, no path).")
