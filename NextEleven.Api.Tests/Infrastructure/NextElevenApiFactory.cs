@@ -35,6 +35,9 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 14, 17, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The system clock instead of <see cref="Time"/>: for a store that decides on its own clock (Redis).</summary>
+    public bool UseSystemClock { get; init; }
+
     /// <summary>
     /// Test-only header naming the TCP peer's address: the in-memory server has no socket, so this stands
     /// in for the connection's remote address (what a real client cannot forge).
@@ -73,7 +76,10 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ILogEventSink>(Logs);
-            services.AddSingleton<TimeProvider>(Time);
+            if (!UseSystemClock)
+            {
+                services.AddSingleton<TimeProvider>(Time);
+            }
             services.AddTransient<IStartupFilter, PeerAddressStartupFilter>();
             ConfigureServices?.Invoke(services);
         });

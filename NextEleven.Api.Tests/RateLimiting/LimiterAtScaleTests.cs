@@ -70,7 +70,7 @@ public sealed class LimiterAtScaleTests
         Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Warning
             && e.MessageTemplate.Text.Contains("overflow budget", StringComparison.Ordinal));
         Assert.Equal(3, metrics.Sum("nexteleven.rate_limit.overflow_requests"));
-        Assert.Equal(4, factory.Services.GetRequiredService<ClientRateLimiter>().Default.TrackedClients);
+        Assert.Equal(4, TrackedClients(factory));
     }
 
     [Fact]
@@ -78,14 +78,13 @@ public sealed class LimiterAtScaleTests
     {
         using var factory = new NextElevenApiFactory { Settings = { ["RateLimit:MaxTrackedClients"] = "2" } };
         var client = factory.CreateClient();
-        var limiter = factory.Services.GetRequiredService<ClientRateLimiter>();
         foreach (var peer in new[] { "198.51.100.1", "198.51.100.2", "198.51.100.3" })
         {
             var request = HttpRequests.Chat("""{"message":"Hi"}""");
             request.Headers.Add(NextElevenApiFactory.PeerAddressHeader, peer);
             (await client.SendAsync(request)).Dispose();
         }
-        var trackedBefore = limiter.Default.TrackedClients;
+        var trackedBefore = TrackedClients(factory);
 
         factory.Time.Advance(TimeSpan.FromHours(1));
         var next = HttpRequests.Chat("""{"message":"Hi"}""");
@@ -93,7 +92,7 @@ public sealed class LimiterAtScaleTests
         using var response = await client.SendAsync(next);
 
         Assert.Equal(2, trackedBefore);
-        Assert.Equal(1, limiter.Default.TrackedClients);
+        Assert.Equal(1, TrackedClients(factory));
         Assert.Equal(99, RateLimitHeaders.From(response).Remaining);
     }
 
@@ -114,6 +113,10 @@ public sealed class LimiterAtScaleTests
         Assert.Equal(3, metrics.Sum("nexteleven.rate_limit.requests", ("policy", "default"), ("result", "rejected")));
         Assert.Equal(1, metrics.Sum("nexteleven.rate_limit.requests", ("policy", "public"), ("result", "admitted")));
     }
+
+    private static int TrackedClients(NextElevenApiFactory factory) =>
+        factory.Services.GetRequiredService<MemoryRateLimitStore>()
+            .TrackedClients(factory.Services.GetRequiredService<ClientRateLimiter>().Default);
 
     /// <summary>Listens to one host's meter only, so parallel tests' hosts do not add to the counts.</summary>
     private sealed class MetricRecorder : IDisposable

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -39,4 +40,30 @@ public readonly record struct ClientKey(UInt128 Value)
     public static ClientKey FromKeyDigest(ulong keyDigest) => new(new UInt128(ulong.MaxValue, keyDigest | 1));
 
     public bool IsKey => (ulong)(Value >> 64) == ulong.MaxValue;
+
+    /// <summary>
+    /// A readable name for stores an operator may inspect: <c>ip:198.51.100.7</c>, <c>ip:2001:db8:1:2::/64</c>,
+    /// <c>key:</c> and the key digest's hex (never the key), or <c>none</c> for a request with no address.
+    /// </summary>
+    public override string ToString()
+    {
+        var high = (ulong)(Value >> 64);
+        var low = (ulong)Value;
+        if (IsKey)
+        {
+            return "key:" + low.ToString("x16", CultureInfo.InvariantCulture);
+        }
+        if (high == 0 && low == 0)
+        {
+            return "none";
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        if (high == 0)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)low);
+            return "ip:" + new IPAddress(bytes[..4]);
+        }
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, high);
+        return "ip:" + new IPAddress(bytes) + "/64";
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.Security;
 
@@ -14,41 +15,60 @@ public sealed class ClientRateLimiter
     public const string PublicPolicyName = "public";
 
     private readonly ApiKeyAuthenticator _authenticator;
+    private readonly IRateLimitStore _store;
+    private readonly RateLimitMetrics _metrics;
 
-    public ClientRateLimiter(IOptions<RateLimitOptions> options, ApiKeyAuthenticator authenticator, TimeProvider time,
-        RateLimitMetrics metrics, ILogger<ClientRateLimiter> logger)
+    public ClientRateLimiter(IOptions<RateLimitOptions> options, ApiKeyAuthenticator authenticator, IRateLimitStore store,
+        MemoryRateLimitStore memory, RateLimitMetrics metrics)
     {
         _authenticator = authenticator;
+        _store = store;
+        _metrics = metrics;
         var settings = options.Value;
-        Default = new FixedWindowPolicy(DefaultPolicyName, settings.PermitLimit, settings.Window,
-            settings.MaxTrackedClients, time, metrics, logger);
-        Public = new FixedWindowPolicy(PublicPolicyName, settings.Public.PermitLimit, settings.Public.Window,
-            settings.MaxTrackedClients, time, metrics, logger);
+        Default = new RateLimitPolicy(DefaultPolicyName, settings.PermitLimit, settings.Window);
+        Public = new RateLimitPolicy(PublicPolicyName, settings.Public.PermitLimit, settings.Public.Window);
         metrics.Meter.CreateObservableGauge("nexteleven.rate_limit.tracked_clients",
             () => new[]
             {
-                new System.Diagnostics.Metrics.Measurement<int>(Default.TrackedClients,
-                    new KeyValuePair<string, object?>("policy", DefaultPolicyName)),
-                new System.Diagnostics.Metrics.Measurement<int>(Public.TrackedClients,
-                    new KeyValuePair<string, object?>("policy", PublicPolicyName)),
+                new Measurement<int>(memory.TrackedClients(Default), new KeyValuePair<string, object?>("policy", DefaultPolicyName)),
+                new Measurement<int>(memory.TrackedClients(Public), new KeyValuePair<string, object?>("policy", PublicPolicyName)),
             },
-            "{client}", "Clients tracked in the current window, by policy.");
+            "{client}", "Clients tracked in this instance's memory in the current window, by policy.");
     }
 
-    public FixedWindowPolicy Default { get; }
+    public RateLimitPolicy Default { get; }
 
-    public FixedWindowPolicy Public { get; }
+    public RateLimitPolicy Public { get; }
 
-    public RateLimitDecision Acquire(HttpContext context, bool isPublicEndpoint)
+    public ValueTask<RateLimitDecision> AcquireAsync(HttpContext context, bool isPublicEndpoint)
     {
+        RateLimitPolicy policy;
+        ClientKey client;
         if (isPublicEndpoint)
         {
-            return Public.Acquire(ClientKey.FromAddress(context.Connection.RemoteIpAddress));
+            policy = Public;
+            client = ClientKey.FromAddress(context.Connection.RemoteIpAddress);
         }
-        var identity = _authenticator.Authenticate(context);
-        var client = identity.Outcome == ApiKeyOutcome.Valid
-            ? ClientKey.FromKeyDigest(identity.KeyDigest)
-            : ClientKey.FromAddress(context.Connection.RemoteIpAddress);
-        return Default.Acquire(client);
+        else
+        {
+            var identity = _authenticator.Authenticate(context);
+            policy = Default;
+            client = identity.Outcome == ApiKeyOutcome.Valid
+                ? ClientKey.FromKeyDigest(identity.KeyDigest)
+                : ClientKey.FromAddress(context.Connection.RemoteIpAddress);
+        }
+        var pending = _store.TakeAsync(policy, client, 1, context.RequestAborted);
+        return pending.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Decided(policy, pending.Result))
+            : AwaitDecision(policy, pending);
+    }
+
+    private async ValueTask<RateLimitDecision> AwaitDecision(RateLimitPolicy policy, ValueTask<PermitTake> pending) =>
+        Decided(policy, await pending);
+
+    private RateLimitDecision Decided(RateLimitPolicy policy, PermitTake take)
+    {
+        _metrics.Decided(policy.Name, take.IsTaken);
+        return new RateLimitDecision(policy, take);
     }
 }

@@ -3,27 +3,26 @@ using System.Globalization;
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>What the limiter decided for one request, and the headers that tell the client.</summary>
-public sealed class RateLimitDecision(FixedWindowPolicy policy, bool isAllowed, long remaining, DateTimeOffset reset,
-    string resetHeader, DateTimeOffset now)
+public sealed class RateLimitDecision(RateLimitPolicy policy, PermitTake take)
 {
-    public FixedWindowPolicy Policy { get; } = policy;
+    public RateLimitPolicy Policy { get; } = policy;
 
-    public bool IsAllowed { get; } = isAllowed;
+    public bool IsAllowed => take.IsTaken;
 
-    public long Remaining { get; } = remaining;
+    public long Remaining => take.Remaining;
 
     /// <summary>The instant this client's budget refills: the end of the current window.</summary>
-    public DateTimeOffset Reset { get; } = reset;
+    public DateTimeOffset Reset => take.Reset;
 
     /// <summary>Whole seconds until <see cref="Reset"/>, rounded up and at least 1.</summary>
-    public int SecondsUntilReset { get; } = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
+    public int SecondsUntilReset { get; } = Math.Max(1, (int)Math.Ceiling((take.Reset - take.Now).TotalSeconds));
 
     public void WriteHeaders(IHeaderDictionary headers)
     {
         var remainingText = Remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Limit"] = Policy.LimitHeader;
         headers["X-RateLimit-Remaining"] = remainingText;
-        headers["X-RateLimit-Reset"] = resetHeader;
+        headers["X-RateLimit-Reset"] = Policy.FormatReset(Reset);
         headers["RateLimit-Policy"] = Policy.PolicyHeader;
         headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,
             $"\"{Policy.Name}\";r={remainingText};t={SecondsUntilReset}");

@@ -20,21 +20,34 @@ public static class RateLimitEndpointExtensions
             {
                 var context = invocationContext.HttpContext;
                 isPublic ??= context.GetEndpoint() is { } endpoint && ApiKeyEndpointExtensions.IsPublic(endpoint.Metadata);
-                var decision = limiter.Acquire(context, isPublic.Value);
-                // Written as the response starts, so the headers survive an exception handler clearing them.
-                context.Response.OnStarting(static state =>
-                {
-                    var (response, decision) = ((HttpResponse, RateLimitDecision))state;
-                    decision.WriteHeaders(response.Headers);
-                    return Task.CompletedTask;
-                }, (context.Response, decision));
-                return decision.IsAllowed
-                    ? next(invocationContext)
-                    : ValueTask.FromResult<object?>(ApiErrors.TooManyRequests(decision.RejectionMessage(), decision.SecondsUntilReset));
+                var pending = limiter.AcquireAsync(context, isPublic.Value);
+                return pending.IsCompletedSuccessfully
+                    ? Apply(pending.Result, invocationContext, next)
+                    : ApplyWhenDecided(pending, invocationContext, next);
             };
         });
         builder.Finally(static endpoint => endpoint.Metadata.Add(new ProducesResponseTypeMetadata(
             StatusCodes.Status429TooManyRequests, typeof(ApiErrorBody), ["application/json"])));
         return builder;
+    }
+
+    private static async ValueTask<object?> ApplyWhenDecided(ValueTask<RateLimitDecision> pending,
+        EndpointFilterInvocationContext invocationContext, EndpointFilterDelegate next) =>
+        await Apply(await pending, invocationContext, next);
+
+    private static ValueTask<object?> Apply(RateLimitDecision decision, EndpointFilterInvocationContext invocationContext,
+        EndpointFilterDelegate next)
+    {
+        var response = invocationContext.HttpContext.Response;
+        // Written as the response starts, so the headers survive an exception handler clearing them.
+        response.OnStarting(static state =>
+        {
+            var (response, decision) = ((HttpResponse, RateLimitDecision))state;
+            decision.WriteHeaders(response.Headers);
+            return Task.CompletedTask;
+        }, (response, decision));
+        return decision.IsAllowed
+            ? next(invocationContext)
+            : ValueTask.FromResult<object?>(ApiErrors.TooManyRequests(decision.RejectionMessage(), decision.SecondsUntilReset));
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using NextEleven.Api.RateLimiting.Redis;
+
 namespace NextEleven.Api.RateLimiting;
 
 public static class RateLimitServiceExtensions
@@ -12,7 +15,21 @@ public static class RateLimitServiceExtensions
             .Validate(o => o.Public.PermitLimit >= 1, "RateLimit:Public:PermitLimit must be at least 1.")
             .Validate(o => IsValidWindow(o.Public.Window), "RateLimit:Public:Window must be a whole number of seconds from 00:00:01 to 1.00:00:00.")
             .ValidateOnStart();
+        services.AddOptions<RedisStoreOptions>()
+            .BindConfiguration(RedisStoreOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(RedisStoreOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>();
+
         services.AddSingleton<RateLimitMetrics>();
+        services.AddSingleton<MemoryRateLimitStore>();
+        // Chosen when first resolved, after every configuration source (tests' included) is in place.
+        services.AddSingleton<IRateLimitStore>(provider =>
+            provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value.IsEnabled
+                ? ActivatorUtilities.CreateInstance<RedisRateLimitStore>(provider)
+                : provider.GetRequiredService<MemoryRateLimitStore>());
+        services.AddHostedService<RateLimitStoreStartup>();
         services.AddSingleton<ClientRateLimiter>();
         return services;
     }

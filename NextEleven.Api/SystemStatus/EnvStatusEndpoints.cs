@@ -4,17 +4,22 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.Chat;
+using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Security;
 
 namespace NextEleven.Api.SystemStatus;
 
-/// <summary>The public health check. It names settings, never their values: no key, no secret.</summary>
+/// <summary>
+/// The public health check. It names settings, never their values: no key, no secret. RateLimitStore is
+/// <c>memory</c>, <c>redis</c>, or <c>fallback</c> (memory while Redis is unreachable).
+/// </summary>
 public sealed record EnvStatus(
     string Status,
     string Environment,
     string Version,
     long UptimeSeconds,
     string Auth,
+    string RateLimitStore,
     EnvStatusChat Chat);
 
 /// <summary>The chat provider: its name, default model, endpoint host (null for the offline responder), and whether it can answer.</summary>
@@ -36,8 +41,9 @@ public static class EnvStatusEndpoints
         var startedAt = time.GetTimestamp();
 
         var group = api.MapGroup("/system").WithTags("System");
-        Ok<EnvStatus> Handle(IHostEnvironment environment, ApiKeyAuthenticator authenticator, IOptions<ChatProviderOptions> chat) =>
-            GetStatus(environment, authenticator, chat.Value, time.GetElapsedTime(startedAt));
+        Ok<EnvStatus> Handle(IHostEnvironment environment, ApiKeyAuthenticator authenticator, IRateLimitStore store,
+            IOptions<ChatProviderOptions> chat) =>
+            GetStatus(environment, authenticator, store, chat.Value, time.GetElapsedTime(startedAt));
         group.MapGet("/env-status", Handle)
             .AllowAnonymous()
             .WithName("GetEnvStatus")
@@ -50,7 +56,8 @@ public static class EnvStatusEndpoints
     }
 
     public static Ok<EnvStatus> GetStatus(
-        IHostEnvironment environment, ApiKeyAuthenticator authenticator, ChatProviderOptions chat, TimeSpan uptime)
+        IHostEnvironment environment, ApiKeyAuthenticator authenticator, IRateLimitStore store, ChatProviderOptions chat,
+        TimeSpan uptime)
     {
         return TypedResults.Ok(new EnvStatus(
             "ok",
@@ -58,6 +65,7 @@ public static class EnvStatusEndpoints
             Version,
             (long)uptime.TotalSeconds,
             authenticator.IsEnforced ? "enforced" : "open",
+            store.State,
             new EnvStatusChat(
                 chat.ProviderLabel,
                 chat.Model ?? "unknown",

@@ -6,12 +6,14 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using NextEleven.Api.RateLimiting;
 
 var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-var policy = new FixedWindowPolicy("default", 100, TimeSpan.FromHours(1), maxTrackedClients: clients, TimeProvider.System,
-    new RateLimitMetrics(meters), NullLogger.Instance);
+var store = new MemoryRateLimitStore(Options.Create(new RateLimitOptions { MaxTrackedClients = clients }), TimeProvider.System,
+    new RateLimitMetrics(meters), NullLogger<MemoryRateLimitStore>.Instance);
+var policy = new RateLimitPolicy("default", 100, TimeSpan.FromHours(1));
 
 var keys = new ClientKey[clients];
 for (var i = 0; i < clients; i++)
@@ -24,7 +26,7 @@ var heapBefore = Heap();
 var stopwatch = Stopwatch.StartNew();
 foreach (var key in keys)
 {
-    policy.Acquire(key);
+    store.Take(policy, key, 1);
 }
 var newClientNs = stopwatch.Elapsed.TotalNanoseconds / clients;
 var heapAfter = Heap();
@@ -32,7 +34,7 @@ var heapAfter = Heap();
 stopwatch.Restart();
 foreach (var key in keys)
 {
-    policy.Acquire(key);
+    store.Take(policy, key, 1);
 }
 var knownClientNs = stopwatch.Elapsed.TotalNanoseconds / clients;
 
@@ -44,7 +46,7 @@ process.Refresh();
 var idleCpuPercent = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / idle.Elapsed.TotalMilliseconds * 100;
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-    tracked clients:               {policy.TrackedClients:N0}
+    tracked clients:               {store.TrackedClients(policy):N0}
     managed heap per client:       {(heapAfter - heapBefore) / (double)clients:F1} bytes
     decision, new client:          {newClientNs:F0} ns
     decision, known client:        {knownClientNs:F0} ns

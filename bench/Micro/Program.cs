@@ -18,7 +18,8 @@ BenchmarkSwitcher.FromAssembly(typeof(LimiterDecision).Assembly).Run(args.Length
 [MemoryDiagnoser]
 public class LimiterDecision
 {
-    private FixedWindowPolicy _policy = null!;
+    private MemoryRateLimitStore _store = null!;
+    private RateLimitPolicy _policy = null!;
     private ClientKey _known;
     private uint _next = 0x0B000000;
 
@@ -27,17 +28,18 @@ public class LimiterDecision
     {
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         // A cap far above what a run creates, so every new client really is tracked.
-        _policy = new FixedWindowPolicy("default", int.MaxValue, TimeSpan.FromDays(1), int.MaxValue, TimeProvider.System,
-            new RateLimitMetrics(meters), NullLogger.Instance);
+        _store = new MemoryRateLimitStore(Options.Create(new RateLimitOptions { MaxTrackedClients = int.MaxValue }),
+            TimeProvider.System, new RateLimitMetrics(meters), NullLogger<MemoryRateLimitStore>.Instance);
+        _policy = new RateLimitPolicy("default", int.MaxValue, TimeSpan.FromDays(1));
         _known = ClientKey.FromAddress(IPAddress.Parse("192.0.2.1"));
-        _policy.Acquire(_known);
+        _store.Take(_policy, _known, 1);
     }
 
     [Benchmark(Description = "decision, known client")]
-    public bool KnownClient() => _policy.Acquire(_known).IsAllowed;
+    public bool KnownClient() => _store.Take(_policy, _known, 1).IsTaken;
 
     [Benchmark(Description = "decision, new client")]
-    public bool NewClient() => _policy.Acquire(ClientKey.FromAddress(new IPAddress(_next++))).IsAllowed;
+    public bool NewClient() => _store.Take(_policy, ClientKey.FromAddress(new IPAddress(_next++)), 1).IsTaken;
 }
 
 [MemoryDiagnoser]

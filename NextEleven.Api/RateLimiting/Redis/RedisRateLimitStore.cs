@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace NextEleven.Api.RateLimiting.Redis;
+
+/// <summary>
+/// Counters in Redis, shared by every instance: one script call per decision (<see cref="PermitScript"/>).
+/// Redis down or slow never fails a request: a call that fails or takes longer than
+/// <see cref="RedisStoreOptions.Timeout"/> is decided by this instance's memory, and after a few such
+/// calls in a row the store stops asking Redis (<c>fallback</c>) and probes it in the background until
+/// it answers, then goes back to it. No request thread ever waits on a synchronous Redis call.
+/// </summary>
+public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
+{
+    public const string RedisStateName = "redis";
+    public const string FallbackStateName = "fallback";
+
+    /// <summary>Failed calls in a row that switch to memory: one blip does not, a dead server soon does.</summary>
+    internal const int FailuresBeforeFallback = 3;
+
+    private readonly RedisStoreOptions _options;
+    private readonly MemoryRateLimitStore _memory;
+    private readonly ExhaustedClients _exhausted;
+    private readonly TimeProvider _time;
+    private readonly RateLimitMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _stateGate = new();
+    private ConnectionMultiplexer? _connection;
+    private IDatabaseAsync? _database;
+    private volatile bool _inFallback = true;
+    private int _failuresInARow;
+    private Task _probing = Task.CompletedTask;
+
+    public RedisRateLimitStore(IOptions<RedisStoreOptions> options, IOptions<RateLimitOptions> rateLimits,
+        MemoryRateLimitStore memory, TimeProvider time, RateLimitMetrics metrics, ILogger<RedisRateLimitStore> logger)
+    {
+        _options = options.Value;
+        _memory = memory;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _exhausted = new ExhaustedClients(time, rateLimits.Value.MaxTrackedClients);
+    }
+
+    public string State => _inFallback ? FallbackStateName : RedisStateName;
+
+    /// <summary>How often a store in fallback asks Redis whether it is back.</summary>
+    internal static TimeSpan ProbeInterval { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Connects, or starts in fallback when Redis cannot be reached yet: the connection keeps trying in the
+    /// background and the probe switches over once it answers.
+    /// </summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var configuration = ConfigurationOptions.Parse(_options.ConnectionString!);
+        configuration.AbortOnConnectFail = false;
+        // Fail at once while disconnected instead of queueing: the request is decided from memory meanwhile.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.ClientName ??= "nexteleven-api";
+        _connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _database = _connection.GetDatabase();
+        if (await AnswersAsync().ConfigureAwait(false))
+        {
+            _inFallback = false;
+            RedisStoreLog.UsingRedis(_logger);
+        }
+        else
+        {
+            EnterFallback("not reachable at start-up");
+        }
+    }
+
+    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount, CancellationToken cancellationToken)
+    {
+        if (_exhausted.TryGetRejection(policy, client, out var rejection))
+        {
+            return ValueTask.FromResult(rejection);
+        }
+        if (_inFallback)
+        {
+            return ValueTask.FromResult(FromMemory(policy, client, amount));
+        }
+        return new ValueTask<PermitTake>(TakeFromRedisAsync(policy, client, amount, cancellationToken));
+    }
+
+    private async Task<PermitTake> TakeFromRedisAsync(RateLimitPolicy policy, ClientKey client, int amount,
+        CancellationToken cancellationToken)
+    {
+        PermitTake take;
+        try
+        {
+            take = await PermitScript.RunAsync(_database!, CounterKey(policy, client), policy, amount)
+                .WaitAsync(_options.Timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is RedisException or TimeoutException)
+        {
+            // A call that timed out may still land in Redis and count there too: a client can only lose a
+            // permit by it, never gain one.
+            OnFailure(failure);
+            return FromMemory(policy, client, amount);
+        }
+        Volatile.Write(ref _failuresInARow, 0);
+        _exhausted.Remember(policy, client, take);
+        return take;
+    }
+
+    /// <summary>
+    /// <c>{prefix}rl:{client}:{policy}</c>. The braces make the client the hash tag, so in a Redis Cluster
+    /// all of a client's counters live on one node.
+    /// </summary>
+    public RedisKey CounterKey(RateLimitPolicy policy, ClientKey client) =>
+        string.Concat(_options.KeyPrefix, "rl:{", client.ToString(), "}:", policy.Name);
+
+    private PermitTake FromMemory(RateLimitPolicy policy, ClientKey client, int amount)
+    {
+        _metrics.DecidedInFallback(policy.Name);
+        return _memory.Take(policy, client, amount);
+    }
+
+    private void OnFailure(Exception failure)
+    {
+        if (Interlocked.Increment(ref _failuresInARow) >= FailuresBeforeFallback)
+        {
+            EnterFallback(failure.GetType().Name);
+        }
+    }
+
+    private void EnterFallback(string reason)
+    {
+        lock (_stateGate)
+        {
+            if (!_probing.IsCompleted || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            _inFallback = true;
+            RedisStoreLog.FellBackToMemory(_logger, reason);
+            _probing = ProbeUntilBackAsync();
+        }
+    }
+
+    private async Task ProbeUntilBackAsync()
+    {
+        try
+        {
+            do
+            {
+                await Task.Delay(ProbeInterval, _time, _stopping.Token).ConfigureAwait(false);
+            }
+            while (!await AnswersAsync().ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        Volatile.Write(ref _failuresInARow, 0);
+        _inFallback = false;
+        RedisStoreLog.BackOnRedis(_logger);
+    }
+
+    /// <summary>A round trip of the script itself on a throw-away key, so a server without Lua does not count as back.</summary>
+    private async Task<bool> AnswersAsync()
+    {
+        try
+        {
+            var probe = new RateLimitPolicy("probe", 1, TimeSpan.FromSeconds(1));
+            await PermitScript.RunAsync(_database!, _options.KeyPrefix + "probe", probe, 1)
+                .WaitAsync(_options.Timeout, _time, _stopping.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception failure) when (failure is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _probing.ConfigureAwait(false);
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        _stopping.Dispose();
+    }
+}
