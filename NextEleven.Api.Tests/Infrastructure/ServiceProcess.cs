@@ -65,6 +65,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>Waits for a line containing <paramref name="part"/>: logs leave the process in batches, a moment after the event.</summary>
+    public async Task<bool> WaitForOutputAsync(string part, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!StandardOutput.Contains(part, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(50);
+        }
+        return true;
+    }
+
     /// <summary>The exit code, for a service expected to stop by itself.</summary>
     public async Task<int> WaitForExitAsync()
     {

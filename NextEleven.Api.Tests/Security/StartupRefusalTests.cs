@@ -51,6 +51,10 @@ public sealed class StartupRefusalTests
     [InlineData("NEXTELEVEN_API_KEY_PREVIOUS", NextElevenApiFactory.TestApiKey, "is the same as NEXTELEVEN_API_KEY")]
     [InlineData("Chat__Provider", "openai", "GROK_API_KEY")]
     [InlineData("Chat__Timeout", "00:00:00", "Chat:Timeout")]
+    [InlineData("ConnectionStrings__Redis", "localhost:6379,password=redis-secret-not-to-print,retries=3", "ConnectionStrings:Redis")]
+    [InlineData("ConnectionStrings__Redis", ",,,", "ConnectionStrings:Redis names no server")]
+    [InlineData("RateLimit__Redis__KeyPrefix", "app{1}:", "RateLimit:Redis:KeyPrefix")]
+    [InlineData("RateLimit__Redis__Timeout", "00:00:00", "RateLimit:Redis:Timeout")]
     public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt(string variable, string value, string named)
     {
         using var folder = new TempFolder();
@@ -67,6 +71,7 @@ public sealed class StartupRefusalTests
         var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains(named, line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("redis-secret-not-to-print", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,9 +59,12 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         // Fail at once while disconnected instead of queueing: the request is decided from memory meanwhile.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName ??= "nexteleven-api";
+        // Reconnect at a steady pace rather than backing off to minutes: a limiter wants its shared counters back soon.
+        configuration.ReconnectRetryPolicy = new LinearRetry((int)ProbeInterval.TotalMilliseconds);
         _connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
         _database = _connection.GetDatabase();
-        if (await AnswersAsync().ConfigureAwait(false))
+        // The first script call also compiles the script: give it the connect timeout, not the per-decision one.
+        if (await AnswersAsync(TimeSpan.FromMilliseconds(configuration.ConnectTimeout)).ConfigureAwait(false))
         {
             _inFallback = false;
             RedisStoreLog.UsingRedis(_logger);
@@ -149,7 +152,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             {
                 await Task.Delay(ProbeInterval, _time, _stopping.Token).ConfigureAwait(false);
             }
-            while (!await AnswersAsync().ConfigureAwait(false));
+            while (!await AnswersAsync(_options.Timeout).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -161,13 +164,13 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     }
 
     /// <summary>A round trip of the script itself on a throw-away key, so a server without Lua does not count as back.</summary>
-    private async Task<bool> AnswersAsync()
+    private async Task<bool> AnswersAsync(TimeSpan timeout)
     {
         try
         {
             var probe = new RateLimitPolicy("probe", 1, TimeSpan.FromSeconds(1));
             await PermitScript.RunAsync(_database!, _options.KeyPrefix + "probe", probe, 1)
-                .WaitAsync(_options.Timeout, _time, _stopping.Token).ConfigureAwait(false);
+                .WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
