@@ -195,6 +195,44 @@ public sealed class RedisStoreTests
         responses.ForEach(r => r.Dispose());
     }
 
+    [Fact]
+    public async Task ASlowRedisNeverHoldsARequestPastTheTimeoutAndIsUsedAgainOnceItAnswers()
+    {
+        using var redis = TestRedis.StartOwn();
+        await using var network = new StallingProxy(redis.Port);
+        using var factory = OnRedis(permitLimit: 10, connectionString: $"127.0.0.1:{network.Port}");
+        factory.Settings["RateLimit:Redis:Timeout"] = "00:00:00.200";
+        var client = factory.CreateClient(Key);
+        using var onRedis = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
+
+        network.Stall();
+        var stalled = new List<(HttpStatusCode Status, int Remaining, TimeSpan Took)>();
+        for (var i = 0; i < RedisRateLimitStore.FailuresBeforeFallback + 1; i++)
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
+            stalled.Add((response.StatusCode, RateLimitHeaders.From(response).Remaining, TimeProvider.System.GetElapsedTime(started)));
+        }
+        var stateWhileStalled = await StoreState(client);
+        network.Release();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await StoreState(client) != "redis" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        using var backOnRedis = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
+
+        Assert.Equal(9, RateLimitHeaders.From(onRedis).Remaining);
+        // Decided from this instance's memory, which has counted only these requests.
+        Assert.Equal([9, 8, 7, 6], stalled.Select(s => s.Remaining));
+        Assert.All(stalled, s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        Assert.All(stalled, s => Assert.True(s.Took < TimeSpan.FromSeconds(2), $"a request waited {s.Took} on a stalled Redis"));
+        Assert.Equal("fallback", stateWhileStalled);
+        Assert.Equal(HttpStatusCode.OK, backOnRedis.StatusCode);
+        // Redis counted its own first request, plus any stalled call that landed after its timeout: never fewer.
+        Assert.InRange(RateLimitHeaders.From(backOnRedis).Remaining, 4, 8);
+    }
+
     private static async Task<bool> ScriptIsCached(ConnectionMultiplexer redis)
     {
         var exists = await redis.GetDatabase().ExecuteAsync("SCRIPT", "EXISTS", PermitScript.Sha1Hex);
