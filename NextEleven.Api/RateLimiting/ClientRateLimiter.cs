@@ -57,7 +57,7 @@ public sealed class ClientRateLimiter
                 ? ClientKey.FromKeyDigest(identity.KeyDigest)
                 : ClientKey.FromAddress(context.Connection.RemoteIpAddress);
         }
-        var pending = _store.TakeAsync(policy, client, 1, context.RequestAborted);
+        var pending = _store.TakeAsync(policy, client, 1);
         return pending.IsCompletedSuccessfully
             ? ValueTask.FromResult(Decided(policy, pending.Result))
             : AwaitDecision(policy, pending);

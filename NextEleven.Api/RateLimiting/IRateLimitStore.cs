@@ -11,9 +11,10 @@ public interface IRateLimitStore
     /// <summary>
     /// Takes <paramref name="amount"/> permits from the client's budget in the current window of
     /// <paramref name="policy"/>, all or none, and says what is left. Checking and taking are one step:
-    /// under any concurrency no more than the permit limit is ever taken in a window.
+    /// under any concurrency no more than the permit limit is ever taken in a window. A store bounds its
+    /// own wait, so a request that goes away meanwhile costs at most that.
     /// </summary>
-    ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount, CancellationToken cancellationToken);
+    ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount);
 }
 
 /// <summary>

@@ -40,7 +40,7 @@ public sealed class MemoryRateLimitStore : IRateLimitStore
     /// <summary>Clients tracked in the current window of a policy (for the metrics gauge).</summary>
     public int TrackedClients(RateLimitPolicy policy) => _policies.TryGetValue(policy, out var counters) ? counters.Current.Count : 0;
 
-    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount, CancellationToken cancellationToken) =>
+    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount) =>
         ValueTask.FromResult(Take(policy, client, amount));
 
     public PermitTake Take(RateLimitPolicy policy, ClientKey client, int amount)

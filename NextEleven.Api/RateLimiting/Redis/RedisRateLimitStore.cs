@@ -64,18 +64,18 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         _connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
         _database = _connection.GetDatabase();
         // The first script call also compiles the script: give it the connect timeout, not the per-decision one.
-        if (await AnswersAsync(TimeSpan.FromMilliseconds(configuration.ConnectTimeout)).ConfigureAwait(false))
+        if (await FailureOfProbeAsync(TimeSpan.FromMilliseconds(configuration.ConnectTimeout)).ConfigureAwait(false) is { } failure)
+        {
+            EnterFallback(failure);
+        }
+        else
         {
             _inFallback = false;
             RedisStoreLog.UsingRedis(_logger);
         }
-        else
-        {
-            EnterFallback("not reachable at start-up");
-        }
     }
 
-    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount, CancellationToken cancellationToken)
+    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount)
     {
         if (_exhausted.TryGetRejection(policy, client, out var rejection))
         {
@@ -85,23 +85,25 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         {
             return ValueTask.FromResult(FromMemory(policy, client, amount));
         }
-        return new ValueTask<PermitTake>(TakeFromRedisAsync(policy, client, amount, cancellationToken));
+        return new ValueTask<PermitTake>(TakeFromRedisAsync(policy, client, amount));
     }
 
-    private async Task<PermitTake> TakeFromRedisAsync(RateLimitPolicy policy, ClientKey client, int amount,
-        CancellationToken cancellationToken)
+    private async Task<PermitTake> TakeFromRedisAsync(RateLimitPolicy policy, ClientKey client, int amount)
     {
         PermitTake take;
         try
         {
             take = await PermitScript.RunAsync(_database!, CounterKey(policy, client), policy, amount)
-                .WaitAsync(_options.Timeout, _time, cancellationToken).ConfigureAwait(false);
+                .WaitAsync(_options.Timeout, _time).ConfigureAwait(false);
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
             // A call that timed out may still land in Redis and count there too: a client can only lose a
             // permit by it, never gain one.
-            OnFailure(failure);
+            if (Interlocked.Increment(ref _failuresInARow) >= FailuresBeforeFallback)
+            {
+                EnterFallback(failure);
+            }
             return FromMemory(policy, client, amount);
         }
         Volatile.Write(ref _failuresInARow, 0);
@@ -122,16 +124,10 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         return _memory.Take(policy, client, amount);
     }
 
-    private void OnFailure(Exception failure)
+    private void EnterFallback(Exception failure)
     {
-        if (Interlocked.Increment(ref _failuresInARow) >= FailuresBeforeFallback)
-        {
-            EnterFallback(failure.GetType().Name);
-        }
-    }
-
-    private void EnterFallback(string reason)
-    {
+        // A server's own error (no Lua, say) is worth reading; a connection's or a timeout's type says it all.
+        var reason = failure is RedisServerException ? failure.Message : failure.GetType().Name;
         lock (_stateGate)
         {
             if (!_probing.IsCompleted || _stopping.IsCancellationRequested)
@@ -152,7 +148,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             {
                 await Task.Delay(ProbeInterval, _time, _stopping.Token).ConfigureAwait(false);
             }
-            while (!await AnswersAsync(_options.Timeout).ConfigureAwait(false));
+            while (await FailureOfProbeAsync(_options.Timeout).ConfigureAwait(false) is not null);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -163,19 +159,22 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         RedisStoreLog.BackOnRedis(_logger);
     }
 
-    /// <summary>A round trip of the script itself on a throw-away key, so a server without Lua does not count as back.</summary>
-    private async Task<bool> AnswersAsync(TimeSpan timeout)
+    /// <summary>
+    /// A round trip of the script itself on a throw-away key, so a server without Lua does not count as
+    /// back; null when it answered.
+    /// </summary>
+    private async Task<Exception?> FailureOfProbeAsync(TimeSpan timeout)
     {
         try
         {
             var probe = new RateLimitPolicy("probe", 1, TimeSpan.FromSeconds(1));
             await PermitScript.RunAsync(_database!, _options.KeyPrefix + "probe", probe, 1)
                 .WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
-            return false;
+            return failure;
         }
     }
 
