@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark: the service as it ships against a bare minimal API and an Express peer, side by side
-# in one run, alternating, with every figure a ratio to the bare baseline of the same round. Then the
-# limiter under a million-address flood, the streaming path against a loopback provider, and the
-# in-process microbenchmarks. Prints a markdown table and saves it under bench/results/.
+# in one run, alternating, with every figure a ratio to the bare baseline of the same round: throughput,
+# latency, and server CPU time per request (user + system time of the server process from /proc over
+# the run, divided by the requests it served: far steadier than throughput on a shared machine). The
+# Redis store runs beside the in-memory one, on a local redis-server. Then the limiter under a
+# million-address flood, the streaming path against a loopback provider, and the in-process
+# microbenchmarks. Prints a markdown table and saves it under bench/results/.
 #
 # Usage: bench/run.sh            (ROUNDS=5 DURATION=5 CONNECTIONS=32 FLOOD_CLIENTS=1000000 to change)
 set -euo pipefail
@@ -37,6 +40,14 @@ if ! need wrk || ! need curl || ! need bc; then
   fi
 fi
 need node && need npm || { say "missing Node.js and npm, needed for the Express peer"; exit 1; }
+if ! need redis-server; then
+  say "installing redis-server (Debian package)"
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    say "missing redis-server: run 'sudo apt-get install -y redis-server'"; exit 1
+  fi
+fi
 
 # --- build -------------------------------------------------------------------------------------
 say "building (Release)"
@@ -65,6 +76,10 @@ service() { # service NAME PORT [VAR=VALUE...]: the published service as it ship
 }
 
 say "starting servers"
+# A Redis of the benchmark's own on a spare port, no persistence: the shared store as an operator runs it.
+redis-server --bind 127.0.0.1 --port 5199 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do redis-cli -p 5199 ping >/dev/null 2>&1 && break; sleep 0.1; done
 start baseline 5101 dotnet "$work/baseline/Baseline.dll" --urls http://127.0.0.1:5101
 service chat 5102 RateLimit__PermitLimit=2000000000
 service limited 5103 RateLimit__PermitLimit=1
@@ -72,59 +87,88 @@ start peer 5104 env PORT=5104 NEXTELEVEN_API_KEY="$KEY" node "$bench/peer/server
 start upstream 5105 dotnet "$work/upstream/Upstream.dll" --urls http://127.0.0.1:5105
 service streaming 5106 RateLimit__PermitLimit=2000000000 GROK_API_KEY=bench-provider-key \
   Chat__Endpoint=http://127.0.0.1:5105/v1 Chat__Model=bench-model
+service redis 5108 RateLimit__PermitLimit=2000000000 ConnectionStrings__Redis=127.0.0.1:5199
+service redis_limited 5109 RateLimit__PermitLimit=1 ConnectionStrings__Redis=127.0.0.1:5199 RateLimit__Redis__KeyPrefix=limited:
 # The flood instance logs requests at Error only: a million 401 lines would measure the disk, not the limiter.
 service flood 5107 TrustedProxies=127.0.0.1 Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Error
 
 # --- load --------------------------------------------------------------------------------------
-# load URL SCRIPT [VAR=VALUE...] -> "requests/s p50_ms p99_ms status"
+# load URL SCRIPT PID [VAR=VALUE...] -> "requests/s p50_ms p99_ms non2xx cpu_us_per_request requests"
+# PID is the server's process: its user + system time over the run, divided by the requests wrk saw answered.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 load() {
-  local url=$1 script=$2; shift 2
-  local out
+  local url=$1 script=$2 pid=$3; shift 3
+  local out before after
+  before=$(cpu_ticks "$pid")
   out=$(env "$@" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$bench/lua/$script" "$url")
-  local rps p50 p99 non2xx
+  after=$(cpu_ticks "$pid")
+  local rps p50 p99 non2xx requests cpu_us
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
   p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  echo "$rps $p50 $p99 ${non2xx:-0}"
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu_us=$(echo "scale=3; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
+  echo "$rps $p50 $p99 ${non2xx:-0} $cpu_us $requests"
 }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+col() { awk -v c="$1" '{print $c}'; }
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.3f", v }'; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
-scenarios=(bare chat limited unauthorized peer)
+scenarios=(bare chat limited unauthorized redis redis_limited peer)
 declare -A url=(
   [bare]=http://127.0.0.1:5101/api/chat
   [chat]=http://127.0.0.1:5102/api/chat
   [limited]=http://127.0.0.1:5103/api/chat
   [unauthorized]=http://127.0.0.1:5102/api/chat
+  [redis]=http://127.0.0.1:5108/api/chat
+  [redis_limited]=http://127.0.0.1:5109/api/chat
   [peer]=http://127.0.0.1:5104/api/chat
 )
-declare -A keyfor=([bare]="" [chat]=$KEY [limited]=$KEY [unauthorized]="" [peer]=$KEY)
-declare -A expect=([bare]=200 [chat]=200 [limited]=429 [unauthorized]=401 [peer]=200)
+declare -A keyfor=([bare]="" [chat]=$KEY [limited]=$KEY [unauthorized]="" [redis]=$KEY [redis_limited]=$KEY [peer]=$KEY)
+declare -A expect=([bare]=200 [chat]=200 [limited]=429 [unauthorized]=401 [redis]=200 [redis_limited]=429 [peer]=200)
+declare -A serverof=([bare]=baseline [chat]=chat [limited]=limited [unauthorized]=chat [redis]=redis
+  [redis_limited]=redis_limited [peer]=peer)
+pid_of() { local name="pid_${serverof[$1]}"; echo "${!name}"; }
 
 say "checking each scenario answers as it should"
-status_of -X POST http://127.0.0.1:5103/api/chat -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d '{"message":"x"}' >/dev/null
+for port in 5103 5109; do
+  status_of -X POST "http://127.0.0.1:$port/api/chat" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d '{"message":"x"}' >/dev/null
+done
+for port in 5108 5109; do
+  curl -s "http://127.0.0.1:$port/api/system/env-status" | grep -q '"rateLimitStore":"redis"' || { say "port $port is not on Redis"; exit 1; }
+done
 for s in "${scenarios[@]}"; do
   got=$(status_of -X POST "${url[$s]}" -H 'Content-Type: application/json' ${keyfor[$s]:+-H "X-API-Key: ${keyfor[$s]}"} -d '{"message":"Hello"}')
   [ "$got" = "${expect[$s]}" ] || { say "$s answered $got, expected ${expect[$s]}"; exit 1; }
 done
 
 say "warming up"
-for s in "${scenarios[@]}"; do DURATION=2 load "${url[$s]}" chat.lua BENCH_KEY="${keyfor[$s]}" >/dev/null; done
+for s in "${scenarios[@]}"; do DURATION=2 load "${url[$s]}" chat.lua "$(pid_of "$s")" BENCH_KEY="${keyfor[$s]}" >/dev/null; done
 
 say "measuring: $ROUNDS rounds of ${DURATION}s per scenario, alternating"
 for round in $(seq 1 "$ROUNDS"); do
   for s in "${scenarios[@]}"; do
-    load "${url[$s]}" chat.lua BENCH_KEY="${keyfor[$s]}" >"$work/round-$round-$s"
+    load "${url[$s]}" chat.lua "$(pid_of "$s")" BENCH_KEY="${keyfor[$s]}" >"$work/round-$round-$s"
   done
   say "  round $round done"
 done
 
+# --- Redis calls of a client over its limit --------------------------------------------------------
+# The script runs as EVALSHA (EVAL only when Redis lost it); count both across one more 429 run.
+redis_script_calls() {
+  redis-cli -p 5199 info commandstats | awk -F'[:=,]' '/^cmdstat_(evalsha|eval):/ {n += $3} END {print n + 0}'
+}
+calls_before=$(redis_script_calls)
+over_limit=$(load "${url[redis_limited]}" chat.lua "$(pid_of redis_limited)" BENCH_KEY="$KEY")
+calls_after=$(redis_script_calls)
+calls_per_rejection=$(echo "scale=6; ($calls_after - $calls_before) / $(col 6 <<<"$over_limit")" | bc)
+
 # --- the limiter at scale ----------------------------------------------------------------------
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 say "flooding with $FLOOD_CLIENTS distinct client addresses through a trusted proxy"
-DURATION=2 load http://127.0.0.1:5107/api/chat chat.lua >/dev/null
+DURATION=2 load http://127.0.0.1:5107/api/chat chat.lua "$pid_flood" >/dev/null
 sleep 2
 rss_before=$(rss_kib "$pid_flood")
 flood_start=$(date +%s.%N)
@@ -167,8 +211,8 @@ ttfb() { # ttfb URL BODY [KEY] -> median seconds to first byte over 200 sequenti
 }
 ttfb_direct=$(ttfb http://127.0.0.1:5105/v1/chat/completions "$direct_body")
 ttfb_service=$(ttfb http://127.0.0.1:5106/api/chat "$service_body" "$KEY")
-stream_direct=$(load http://127.0.0.1:5105/v1/chat/completions stream.lua BENCH_BODY="$direct_body")
-stream_service=$(load http://127.0.0.1:5106/api/chat stream.lua BENCH_BODY="$service_body" BENCH_KEY="$KEY")
+stream_direct=$(load http://127.0.0.1:5105/v1/chat/completions stream.lua "$pid_upstream" BENCH_BODY="$direct_body")
+stream_service=$(load http://127.0.0.1:5106/api/chat stream.lua "$pid_streaming" BENCH_BODY="$service_body" BENCH_KEY="$KEY")
 
 # --- microbenchmarks ---------------------------------------------------------------------------
 say "running the microbenchmarks (BenchmarkDotNet)"
@@ -177,19 +221,19 @@ micro=$(grep -h '^| ' "$work"/bdn/results/*-report-github.md | grep -v '^| Metho
   | awk -F'|' '{printf "| %s | %s | %s |\n", $2, $3, $(NF-1)}')
 
 # --- the table ---------------------------------------------------------------------------------
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-col() { awk -v c="$1" '{print $c}'; }
+per_round() { # per_round SCENARIO COLUMN OP BASE -> median over rounds of (SCENARIO's COLUMN) OP (BASE's COLUMN)
+  for r in $(seq 1 "$ROUNDS"); do
+    echo "scale=4; $(col "$2" <"$work/round-$r-$1") $3 $(col "$2" <"$work/round-$r-$4")" | bc; done | median
+}
 row() { # row SCENARIO LABEL GOAL
   local s=$1
-  local rps p50 p99 ratio p99delta
+  local rps p50 p99 cpu
   rps=$(for r in $(seq 1 "$ROUNDS"); do col 1 <"$work/round-$r-$s"; done | median)
   p50=$(for r in $(seq 1 "$ROUNDS"); do col 2 <"$work/round-$r-$s"; done | median)
   p99=$(for r in $(seq 1 "$ROUNDS"); do col 3 <"$work/round-$r-$s"; done | median)
-  ratio=$(for r in $(seq 1 "$ROUNDS"); do
-    echo "scale=4; $(col 1 <"$work/round-$r-$s") / $(col 1 <"$work/round-$r-bare")" | bc; done | median)
-  p99delta=$(for r in $(seq 1 "$ROUNDS"); do
-    echo "scale=4; $(col 3 <"$work/round-$r-$s") - $(col 3 <"$work/round-$r-bare")" | bc; done | median)
-  printf '| %s | %.0f | %.2f | %.2f | %+.2f | **%.2f×** | %s |\n' "$2" "$rps" "$p50" "$p99" "$p99delta" "$ratio" "$3"
+  cpu=$(for r in $(seq 1 "$ROUNDS"); do col 5 <"$work/round-$r-$s"; done | median)
+  printf '| %s | %.1f | **%.2f×** | %.0f | %.2f× | %.2f | %.2f | %+.2f | %s |\n' "$2" "$cpu" "$(per_round "$s" 5 / bare)" \
+    "$rps" "$(per_round "$s" 1 / bare)" "$p50" "$p99" "$(per_round "$s" 3 - bare)" "$3"
 }
 peer_ratio=$(for r in $(seq 1 "$ROUNDS"); do
   echo "scale=4; $(col 1 <"$work/round-$r-chat") / $(col 1 <"$work/round-$r-peer")" | bc; done | median)
@@ -202,15 +246,24 @@ table=$(cat <<EOF
 Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); .NET SDK $(dotnet --version); wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS alternating rounds; ratios are medians of per-round ratios to the bare baseline of the same round.
 Command: \`bench/run.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS FLOOD_CLIENTS=$FLOOD_CLIENTS)
 
-| scenario | req/s | p50 ms | p99 ms | p99 vs bare, ms | vs bare | goal |
-| --- | ---: | ---: | ---: | ---: | ---: | --- |
+| scenario | CPU µs/request | CPU vs bare | req/s | req/s vs bare | p50 ms | p99 ms | p99 vs bare, ms | goal |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 $(row bare "bare minimal API (baseline)" "ceiling")
-$(row chat "authenticated POST /api/chat, offline responder" "≥ 0.90×, p99 ≤ +1 ms")
-$(row limited "429 path (client over its limit)" "≥ 1.00×")
-$(row unauthorized "401 path (no key)" "≥ 1.00×")
-$(row peer "Express 5 + express-rate-limit 8 (peer)" "chat ≥ 10× this")
+$(row chat "authenticated POST /api/chat, offline responder" "CPU ≤ 1.25×, req/s ≥ 0.85×, p99 ≤ +1 ms")
+$(row limited "429 path (client over its limit)" "CPU ≤ 1.00×")
+$(row unauthorized "401 path (no key)" "CPU ≤ 1.00×")
+$(row redis "authenticated chat, Redis store" "req/s ≥ 0.6× of in-memory chat, p99 ≤ +1 ms of it")
+$(row redis_limited "429 path, Redis store" "no Redis call")
+$(row peer "Express 5 + express-rate-limit 8 (peer)" "")
 
-Authenticated chat against the Express peer: **$(printf '%.1f' "$peer_ratio")×**.
+Authenticated chat against the Express peer: **$(printf '%.1f' "$peer_ratio")×** its throughput.
+
+| Redis store against the in-memory store, same rounds | figure | goal |
+| --- | ---: | --- |
+| throughput, authenticated chat | $(printf '%.2f' "$(per_round redis 1 / chat)")× | ≥ 0.6× |
+| p99, authenticated chat | $(printf '%+.2f' "$(per_round redis 3 - chat)") ms | ≤ +1 ms |
+| CPU per request, authenticated chat | $(printf '%.2f' "$(per_round redis 5 / chat)")× | |
+| Redis script calls per request of a client over its limit | $calls_per_rejection | 0 |
 
 | limiter at scale | figure | goal |
 | --- | ---: | --- |
