@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using NextEleven.Api.RateLimiting;
@@ -117,43 +116,4 @@ public sealed class LimiterAtScaleTests
     private static int TrackedClients(NextElevenApiFactory factory) =>
         factory.Services.GetRequiredService<MemoryRateLimitStore>()
             .TrackedClients(factory.Services.GetRequiredService<ClientRateLimiter>().Default);
-
-    /// <summary>Listens to one host's meter only, so parallel tests' hosts do not add to the counts.</summary>
-    private sealed class MetricRecorder : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly List<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = [];
-
-        public MetricRecorder(Meter meter)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            {
-                lock (_measurements)
-                {
-                    _measurements.Add((instrument.Name, value, tags.ToArray()));
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Sum(string instrument, params (string Key, string Value)[] tags)
-        {
-            lock (_measurements)
-            {
-                return _measurements
-                    .Where(m => m.Instrument == instrument
-                        && tags.All(t => m.Tags.Any(tag => tag.Key == t.Key && Equals(tag.Value, t.Value))))
-                    .Sum(m => m.Value);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
 }

@@ -62,6 +62,8 @@ public sealed class RedisStoreTests
         }
         Assert.Equal("redis", await StoreState(redisClient));
         Assert.Equal("memory", await StoreState(memoryClient));
+        using var metrics = new MetricRecorder(onRedis.Services.GetRequiredService<RateLimitMetrics>().Meter);
+        Assert.Equal(1, metrics.Observe("nexteleven.rate_limit.store", ("store", "redis")));
     }
 
     [Fact]
@@ -179,6 +181,7 @@ public sealed class RedisStoreTests
     {
         using var factory = OnRedis(permitLimit: 3, connectionString: $"127.0.0.1:{TestRedis.FreePort()},connectTimeout=500");
         var client = factory.CreateClient(Key);
+        using var metrics = new MetricRecorder(factory.Services.GetRequiredService<RateLimitMetrics>().Meter);
 
         var responses = new List<HttpResponseMessage>();
         for (var i = 0; i < 4; i++)
@@ -190,6 +193,9 @@ public sealed class RedisStoreTests
             responses.Select(r => r.StatusCode));
         Assert.Equal([2, 1, 0, 0], responses.Select(r => RateLimitHeaders.From(r).Remaining));
         Assert.Equal("fallback", await StoreState(client));
+        Assert.Equal(4, metrics.Sum("nexteleven.rate_limit.fallback_decisions", ("policy", "default")));
+        Assert.Equal(1, metrics.Observe("nexteleven.rate_limit.store", ("store", "fallback")));
+        Assert.Equal(0, metrics.Observe("nexteleven.rate_limit.store", ("store", "redis")));
         Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Warning
             && e.MessageTemplate.Text.Contains("this instance's memory", StringComparison.Ordinal));
         responses.ForEach(r => r.Dispose());
