@@ -1,4 +1,5 @@
 using NextEleven.Api.Chat;
+using NextEleven.Api.Clients;
 using NextEleven.Api.Configuration;
 using NextEleven.Api.Errors;
 using NextEleven.Api.Networking;
@@ -16,6 +17,7 @@ builder.AddSerilogLogging();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiErrors();
+builder.Services.AddClients();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddApiCors();
 builder.Services.AddTrustedProxies();

@@ -13,9 +13,11 @@ public sealed class ClientKeyTests
         Assert.Equal(expected, ClientKey.FromAddress(IPAddress.Parse(address)).ToString());
 
     [Fact]
-    public void AKeyIsNamedByItsDigestAndNoAddressByNone()
+    public void ANamedClientIsNamedByItsIdAndNoAddressByNone()
     {
-        Assert.Equal("key:00000000000000ff", ClientKey.FromKeyDigest(0xfe).ToString());
+        Assert.Equal("client:acme-web", ClientKey.FromClient("acme-web").ToString());
+        Assert.Equal(ClientKey.FromClient("acme-web"), ClientKey.FromClient("acme-web"));
+        Assert.NotEqual(ClientKey.FromClient("acme-web"), ClientKey.FromClient("acme-app"));
         Assert.Equal("none", ClientKey.FromAddress(null).ToString());
     }
 }

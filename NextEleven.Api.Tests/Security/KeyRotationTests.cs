@@ -9,7 +9,7 @@ public sealed class KeyRotationTests
     private const string PreviousKey = "nxt-previous-key-0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a";
 
     [Fact]
-    public async Task DuringARotationBothKeysAreAcceptedEachWithItsOwnIdAndBudget()
+    public async Task DuringARotationBothKeysAreAcceptedEachWithItsOwnIdSharingTheClientsBudget()
     {
         using var factory = new NextElevenApiFactory { Settings = { ["NEXTELEVEN_API_KEY_PREVIOUS"] = PreviousKey } };
 
@@ -20,13 +20,15 @@ public sealed class KeyRotationTests
 
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
         Assert.Equal(HttpStatusCode.OK, previous.StatusCode);
+        // Both keys belong to the client 'default': rotating a key never resets its budget.
         Assert.Equal(99, RateLimitHeaders.From(current).Remaining);
-        Assert.Equal(99, RateLimitHeaders.From(previous).Remaining);
+        Assert.Equal(98, RateLimitHeaders.From(previous).Remaining);
         await ApiAssert.Error(containingPrevious, HttpStatusCode.Unauthorized, "Invalid API key");
         await ApiAssert.Error(wrong, HttpStatusCode.Unauthorized, "Invalid API key");
         var currentId = (await factory.Logs.RequestLineAsync(ApiAssert.RequestId(current))).Properties["KeyId"].ToString();
         var previousId = (await factory.Logs.RequestLineAsync(ApiAssert.RequestId(previous))).Properties["KeyId"].ToString();
         Assert.NotEqual(currentId, previousId);
+        Assert.Equal("\"default\"", (await factory.Logs.RequestLineAsync(ApiAssert.RequestId(previous))).Properties["ClientId"].ToString());
         Assert.DoesNotContain(PreviousKey, factory.Logs.RenderAll(), StringComparison.Ordinal);
     }
 

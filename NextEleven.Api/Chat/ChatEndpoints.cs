@@ -30,7 +30,7 @@ public static class ChatEndpoints
 
     /// <summary>The errors a chat endpoint can answer with besides those of auth and limits.</summary>
     public static RouteHandlerBuilder ProducesChatErrors(this RouteHandlerBuilder builder) =>
-        builder.ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
+        builder.ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status413PayloadTooLarge,
             StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
             StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);
 
@@ -43,7 +43,13 @@ public static class ChatEndpoints
         {
             return readError;
         }
-        if (ChatRequestValidator.Validate(request!, limits.Value, chat) is { } problem)
+        var model = request!.Model;
+        if (ModelAccess.Check(context, chat, ref model) is { } forbidden)
+        {
+            return forbidden;
+        }
+        request = request with { Model = model };
+        if (ChatRequestValidator.Validate(request, limits.Value, chat) is { } problem)
         {
             return ApiErrors.BadRequest(problem);
         }

@@ -18,6 +18,8 @@ public static class ApiErrors
     public static ApiErrorResult Unauthorized(string error, string message) =>
         new(StatusCodes.Status401Unauthorized, message, error);
 
+    public static ApiErrorResult Forbidden(string message) => new(StatusCodes.Status403Forbidden, message);
+
     public static ApiErrorResult TooManyRequests(string message, int retryAfterSeconds) =>
         new(StatusCodes.Status429TooManyRequests, message, retryAfter: retryAfterSeconds);
 
@@ -32,6 +34,7 @@ public static class ApiErrors
     {
         400 => "Invalid request",
         401 => "Authentication required",
+        403 => "Forbidden",
         404 => "Not found",
         405 => "Method not allowed",
         408 => "Request timeout",

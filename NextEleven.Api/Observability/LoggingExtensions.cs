@@ -53,14 +53,14 @@ public static class LoggingExtensions
         return builder;
     }
 
-    /// <summary>One line per request: method, path, status, elapsed, request id and key id (never the key).</summary>
+    /// <summary>One line per request: method, path, status, elapsed, request id, client id and key id (never the key), address.</summary>
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
             // This host's logger, not the static one: several hosts (tests) may run side by side.
             options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate =
-                "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, key {KeyId}, client {ClientAddress})";
+                "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, client {ClientId}, key {KeyId}, address {ClientAddress})";
             options.GetLevel = static (context, _, exception) => exception is not null || context.Response.StatusCode >= 500
                 ? LogEventLevel.Error
                 : context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests
@@ -69,7 +69,9 @@ public static class LoggingExtensions
             options.EnrichDiagnosticContext = static (diagnostics, context) =>
             {
                 diagnostics.Set("RequestId", context.TraceIdentifier);
-                diagnostics.Set("KeyId", context.Features.Get<ClientIdentity>()?.KeyId ?? "none");
+                var identity = context.Features.Get<ClientIdentity>();
+                diagnostics.Set("ClientId", identity?.ClientId ?? ClientIdentity.AnonymousClientId);
+                diagnostics.Set("KeyId", identity?.KeyId ?? "none");
                 diagnostics.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             };
         });

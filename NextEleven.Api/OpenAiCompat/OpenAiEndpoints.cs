@@ -27,14 +27,15 @@ public static class OpenAiEndpoints
             .Accepts<ChatCompletionRequest>("application/json")
             .ProducesJsonOrServerSentEvents<ChatCompletion, ChatCompletionChunk>()
             .ProducesChatErrors();
-        group.MapGet("/models", (ChatService chat) => ListModels(chat))
+        group.MapGet("/models", (HttpContext context, ChatService chat) => ListModels(context, chat))
             .WithName("ListModels")
             .WithSummary("The models a request may name.");
         return group;
     }
 
-    public static Ok<ModelList> ListModels(ChatService chat) => TypedResults.Ok(new ModelList("list",
-        [.. chat.Models.Select(model => new ModelInfo(model, "model", 0, chat.Provider))]));
+    /// <summary>The models this client may name.</summary>
+    public static Ok<ModelList> ListModels(HttpContext context, ChatService chat) => TypedResults.Ok(new ModelList("list",
+        [.. ModelAccess.For(context, chat).Select(model => new ModelInfo(model, "model", 0, chat.Provider))]));
 
     public static async Task<Results<Ok<ChatCompletion>, ServerSentEventsResult<string>, ApiErrorResult>> CreateAsync(
         HttpContext context, ChatService chat, IOptions<RequestLimitsOptions> limits, TimeProvider time,
@@ -46,7 +47,13 @@ public static class OpenAiEndpoints
         {
             return readError;
         }
-        var (messages, problem) = Conversation(request!, limits.Value);
+        var model = request!.Model;
+        if (ModelAccess.Check(context, chat, ref model) is { } forbidden)
+        {
+            return forbidden;
+        }
+        request = request with { Model = model };
+        var (messages, problem) = Conversation(request, limits.Value);
         var maxTokens = request!.MaxCompletionTokens ?? request.MaxTokens;
         problem ??= ChatRequestValidator.SamplingProblem(request.Model, request.Temperature, maxTokens, chat,
             request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens");

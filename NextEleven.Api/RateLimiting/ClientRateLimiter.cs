@@ -5,8 +5,8 @@ using NextEleven.Api.Security;
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>
-/// Decides which budget a request draws on: a valid key's own (by key id), otherwise the client
-/// address's. Missing and wrong keys draw on the address's budget, so guessing keys is limited too and a
+/// Decides which budget a request draws on: its client's (every key of a client shares one), under the
+/// client's own policy, when the key is valid; otherwise the client address's. Missing and wrong keys draw on the address's budget, so guessing keys is limited too and a
 /// made-up key never opens a fresh budget. The public health check has its own per-address policy.
 /// </summary>
 public sealed class ClientRateLimiter
@@ -52,23 +52,29 @@ public sealed class ClientRateLimiter
         else
         {
             var identity = _authenticator.Authenticate(context);
-            policy = Default;
-            client = identity.Outcome == ApiKeyOutcome.Valid
-                ? ClientKey.FromKeyDigest(identity.KeyDigest)
-                : ClientKey.FromAddress(context.Connection.RemoteIpAddress);
+            if (identity.Client is { } known)
+            {
+                policy = known.Policy;
+                client = known.Partition;
+            }
+            else
+            {
+                policy = Default;
+                client = ClientKey.FromAddress(context.Connection.RemoteIpAddress);
+            }
         }
         var pending = _store.TakeAsync(policy, client, 1);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Decided(policy, pending.Result))
-            : AwaitDecision(policy, pending);
+            ? ValueTask.FromResult(Decided(policy, client, pending.Result))
+            : AwaitDecision(policy, client, pending);
     }
 
-    private async ValueTask<RateLimitDecision> AwaitDecision(RateLimitPolicy policy, ValueTask<PermitTake> pending) =>
-        Decided(policy, await pending);
+    private async ValueTask<RateLimitDecision> AwaitDecision(RateLimitPolicy policy, ClientKey client, ValueTask<PermitTake> pending) =>
+        Decided(policy, client, await pending);
 
-    private RateLimitDecision Decided(RateLimitPolicy policy, PermitTake take)
+    private RateLimitDecision Decided(RateLimitPolicy policy, ClientKey client, PermitTake take)
     {
-        _metrics.Decided(policy.Name, take.IsTaken);
+        _metrics.Decided(policy.Name, client.ClientId ?? ClientIdentity.AnonymousClientId, take.IsTaken);
         return new RateLimitDecision(policy, take);
     }
 }

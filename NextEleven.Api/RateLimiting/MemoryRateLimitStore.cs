@@ -146,7 +146,7 @@ public sealed class MemoryRateLimitStore : IRateLimitStore
                     return limiter;
                 }
                 // Keys are few and known; only anonymous clients can be sprayed, so only they overflow.
-                if (_partitions.Count >= maxTrackedClients && !client.IsKey)
+                if (_partitions.Count >= maxTrackedClients && !client.IsClient)
                 {
                     if (Overflow is null)
                     {

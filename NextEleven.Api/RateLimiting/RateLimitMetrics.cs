@@ -18,7 +18,7 @@ public sealed class RateLimitMetrics
     {
         Meter = meterFactory.Create(MeterName);
         _decisions = Meter.CreateCounter<long>("nexteleven.rate_limit.requests", "{request}",
-            "Requests seen by the rate limiter, by policy and result (admitted or rejected).");
+            "Requests seen by the rate limiter, by policy, client id (anonymous without a valid key) and result (admitted or rejected).");
         _overflow = Meter.CreateCounter<long>("nexteleven.rate_limit.overflow_requests", "{request}",
             "Requests from anonymous clients beyond the tracked-clients cap, which share one budget.");
         _fallback = Meter.CreateCounter<long>("nexteleven.rate_limit.fallback_decisions", "{request}",
@@ -27,11 +27,12 @@ public sealed class RateLimitMetrics
 
     public Meter Meter { get; }
 
-    public void Decided(string policy, bool admitted)
+    public void Decided(string policy, string clientId, bool admitted)
     {
         if (_decisions.Enabled)
         {
             _decisions.Add(1, new KeyValuePair<string, object?>("policy", policy),
+                new KeyValuePair<string, object?>("client", clientId),
                 new KeyValuePair<string, object?>("result", admitted ? "admitted" : "rejected"));
         }
     }

@@ -18,6 +18,30 @@ public sealed class RateLimitOptions
     public int MaxTrackedClients { get; set; } = 1_000_000;
 
     public PublicRateLimitOptions Public { get; set; } = new();
+
+    /// <summary>Named limits a client of the clients file can be given with <c>"tier"</c>: <c>RateLimit:Tiers:gold</c>.</summary>
+    public Dictionary<string, RateLimitTierOptions> Tiers { get; set; } = new(StringComparer.Ordinal);
+
+    public static bool IsValidWindow(TimeSpan window) =>
+        window >= TimeSpan.FromSeconds(1) && window <= TimeSpan.FromDays(1) && window.Ticks % TimeSpan.TicksPerSecond == 0;
+}
+
+/// <summary>One tier's limits; what it leaves out falls back to the <c>RateLimit</c> defaults.</summary>
+public sealed class RateLimitTierOptions
+{
+    public int? PermitLimit { get; set; }
+
+    public TimeSpan? Window { get; set; }
+
+    public TokenLimitOptions? Tokens { get; set; }
+}
+
+/// <summary>A budget of LLM tokens per window (enforced by the token budgets).</summary>
+public sealed class TokenLimitOptions
+{
+    public long? PermitLimit { get; set; }
+
+    public TimeSpan? Window { get; set; }
 }
 
 /// <summary>The public health check's per-IP policy, generous enough that load-balancer probes never trip it.</summary>

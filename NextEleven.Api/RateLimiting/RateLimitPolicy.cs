@@ -6,8 +6,10 @@ namespace NextEleven.Api.RateLimiting;
 /// What a rate-limit policy is: its name, how many permits a client gets per window, and the header
 /// texts that tell the client so. Where the counts live is the store's business
 /// (<see cref="IRateLimitStore"/>), so one policy reads the same from memory or from Redis.
+/// Two policies with the same name, limit and window are equal: counters survive a reload of the
+/// clients file that rebuilds the policy objects without changing them.
 /// </summary>
-public sealed class RateLimitPolicy
+public sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
 {
     private const string ResetFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
@@ -59,6 +61,13 @@ public sealed class RateLimitPolicy
         }
         return last.Text;
     }
+
+    public bool Equals(RateLimitPolicy? other) => other is not null
+        && Name == other.Name && PermitLimit == other.PermitLimit && WindowMilliseconds == other.WindowMilliseconds;
+
+    public override bool Equals(object? obj) => Equals(obj as RateLimitPolicy);
+
+    public override int GetHashCode() => HashCode.Combine(Name, PermitLimit, WindowMilliseconds);
 
     private static string Describe(TimeSpan window)
     {

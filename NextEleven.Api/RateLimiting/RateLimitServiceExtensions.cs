@@ -14,6 +14,8 @@ public static class RateLimitServiceExtensions
             .Validate(o => o.MaxTrackedClients >= 1, "RateLimit:MaxTrackedClients must be at least 1.")
             .Validate(o => o.Public.PermitLimit >= 1, "RateLimit:Public:PermitLimit must be at least 1.")
             .Validate(o => IsValidWindow(o.Public.Window), "RateLimit:Public:Window must be a whole number of seconds from 00:00:01 to 1.00:00:00.")
+            .Validate(o => o.Tiers.Values.All(t => t.PermitLimit is null or >= 1 && (t.Window is null || IsValidWindow(t.Window.Value))),
+                "RateLimit:Tiers: each tier's PermitLimit must be at least 1 and its Window a whole number of seconds from 00:00:01 to 1.00:00:00.")
             .ValidateOnStart();
         services.AddOptions<RedisStoreOptions>()
             .BindConfiguration(RedisStoreOptions.SectionName)
@@ -34,6 +36,5 @@ public static class RateLimitServiceExtensions
         return services;
     }
 
-    private static bool IsValidWindow(TimeSpan window) =>
-        window >= TimeSpan.FromSeconds(1) && window <= TimeSpan.FromDays(1) && window.Ticks % TimeSpan.TicksPerSecond == 0;
+    private static bool IsValidWindow(TimeSpan window) => RateLimitOptions.IsValidWindow(window);
 }

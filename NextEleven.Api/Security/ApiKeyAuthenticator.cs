@@ -1,45 +1,31 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using NextEleven.Api.Clients;
 
 namespace NextEleven.Api.Security;
 
 /// <summary>
-/// Checks the key a request presents against <c>NEXTELEVEN_API_KEY</c> (and, during a rotation,
-/// <c>NEXTELEVEN_API_KEY_PREVIOUS</c>). Both sides are hashed and the digests compared with
-/// <see cref="CryptographicOperations.FixedTimeEquals"/>, against every configured key without stopping
-/// at a match, so the time taken tells an attacker nothing about how much of a guess was right, nor the
-/// key's length.
+/// Finds the client a request's key belongs to. The presented key is hashed with SHA-256 and looked up
+/// by that digest (<see cref="ClientDirectory.Keys"/>): the raw key is never compared with anything, so
+/// no comparison can stop early on a partly right guess, and the cost is the same with one key or a
+/// hundred thousand. What a lookup's timing could reveal is about the digest, from which no key can be
+/// worked back.
 /// </summary>
-public sealed class ApiKeyAuthenticator
+public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time)
 {
     public const string ApiKeyHeader = "X-API-Key";
 
     private static readonly ClientIdentity OpenIdentity = new(ApiKeyOutcome.Open, "open");
     private static readonly ClientIdentity MissingIdentity = new(ApiKeyOutcome.Missing, "none");
+    private static readonly ClientIdentity AmbiguousIdentity = new(ApiKeyOutcome.Invalid, "ambiguous");
 
-    private readonly (byte[] Hash, ClientIdentity Identity)[] _keys;
     // Fingerprints of wrong keys are keyed with a secret that lives only as long as this process, so
     // a log reader can tell one attacker's attempts apart without being able to test guesses offline.
     private readonly byte[] _fingerprintSecret = RandomNumberGenerator.GetBytes(32);
 
-    public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options)
-    {
-        _keys = [.. new[] { options.Value.ApiKey, options.Value.PreviousApiKey }
-            .Select(key => key?.Trim())
-            .Where(key => !string.IsNullOrEmpty(key))
-            .Select(key =>
-            {
-                var digest = KeyIdDigest(key!);
-                return (SHA256.HashData(Encoding.UTF8.GetBytes(key!)), new ClientIdentity(ApiKeyOutcome.Valid,
-                    "key_" + Convert.ToHexStringLower(digest.AsSpan(0, 6)), BinaryPrimitives.ReadUInt64BigEndian(digest)));
-            })];
-    }
-
-    public bool IsEnforced => _keys.Length > 0;
+    public bool IsEnforced => registry.Current.IsEnforced;
 
     /// <summary>The identity of a request, worked out once and kept on the context for later stages.</summary>
     public ClientIdentity Authenticate(HttpContext context)
@@ -56,27 +42,30 @@ public sealed class ApiKeyAuthenticator
     /// <summary>The identity the headers present, without caching it anywhere.</summary>
     public ClientIdentity Authenticate(IHeaderDictionary headers)
     {
-        if (_keys.Length == 0)
+        var directory = registry.Current;
+        if (!directory.IsEnforced)
         {
             return OpenIdentity;
         }
         var presented = PresentedKey(headers, out var ambiguous);
         if (ambiguous)
         {
-            return new ClientIdentity(ApiKeyOutcome.Invalid, "ambiguous");
+            return AmbiguousIdentity;
         }
         if (presented.IsEmpty)
         {
             return MissingIdentity;
         }
-        return Match(presented) ?? new ClientIdentity(ApiKeyOutcome.Invalid, Fingerprint(presented));
+        if (!directory.Keys.TryGetValue(KeyDigest.Of(presented), out var key) || key.Client.Disabled)
+        {
+            return new ClientIdentity(ApiKeyOutcome.Invalid, key?.KeyId ?? Fingerprint(presented));
+        }
+        if (key.Expires <= time.GetUtcNow())
+        {
+            return new ClientIdentity(ApiKeyOutcome.Expired, key.KeyId);
+        }
+        return new ClientIdentity(ApiKeyOutcome.Valid, key.KeyId, key.Client);
     }
-
-    /// <summary>
-    /// A stable, non-reversible digest of a key, from which its public name (key id) and its rate-limit
-    /// partition are taken; domain-separated from the comparison hash.
-    /// </summary>
-    private static byte[] KeyIdDigest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key));
 
     /// <summary>
     /// <c>X-API-Key</c> first, else <c>Authorization: Bearer</c> (scheme in any case), trimmed. A header
@@ -112,21 +101,6 @@ public sealed class ApiKeyAuthenticator
             return value[scheme.Length..].Trim();
         }
         return default;
-    }
-
-    private ClientIdentity? Match(ReadOnlySpan<char> presented)
-    {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        HashUtf8(presented, digest, static (bytes, output) => SHA256.HashData(bytes, output));
-        ClientIdentity? match = null;
-        foreach (var (hash, identity) in _keys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(digest, hash))
-            {
-                match = identity;
-            }
-        }
-        return match;
     }
 
     private string Fingerprint(ReadOnlySpan<char> presented)

@@ -12,6 +12,7 @@ public static class ApiKeyEndpointExtensions
     public const string MissingKeyMessage = "Provide API key via X-API-Key header or Authorization: Bearer token";
     public const string InvalidKeyError = "Invalid API key";
     public const string InvalidKeyMessage = "The provided API key is invalid";
+    public const string ExpiredKeyMessage = "The provided API key has expired";
 
     /// <summary>
     /// Requires a valid API key on every endpoint of the group except those marked <c>.AllowAnonymous()</c>.
@@ -35,6 +36,7 @@ public static class ApiKeyEndpointExtensions
                 {
                     ApiKeyOutcome.Valid or ApiKeyOutcome.Open => next(invocationContext),
                     ApiKeyOutcome.Missing => Reject(context, MissingKeyError, MissingKeyMessage),
+                    ApiKeyOutcome.Expired => Reject(context, InvalidKeyError, ExpiredKeyMessage),
                     _ => Reject(context, InvalidKeyError, InvalidKeyMessage),
                 };
             };

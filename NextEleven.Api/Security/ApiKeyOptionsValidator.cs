@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 namespace NextEleven.Api.Security;
 
 /// <summary>
-/// Outside Development the service refuses to start without a strong key, so a missing variable in a
-/// deployment is a failed start, not an open API. Development may run open (with a warning).
+/// Outside Development a key set in the environment must be strong. Whether some key is set at all
+/// (here or in the clients file) is the clients' check (<c>ClientsOptionsValidator</c>), since either
+/// source will do.
 /// </summary>
 public sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IValidateOptions<ApiKeyOptions>
 {
-    private const string HowToGenerate =
+    public const string HowToGenerate =
         "Generate one with 'openssl rand -hex 32' and set it in the environment or in .env.local.";
 
     public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
@@ -34,9 +35,7 @@ public sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IVali
         var key = value?.Trim();
         if (string.IsNullOrEmpty(key))
         {
-            return environment.IsDevelopment()
-                ? ValidateOptionsResult.Success
-                : Fail($"{variable} is required outside Development but is not set.");
+            return ValidateOptionsResult.Success;
         }
         if (ApiKeyOptions.Placeholders.Contains(key, StringComparer.OrdinalIgnoreCase))
         {

@@ -1,3 +1,5 @@
+using NextEleven.Api.Clients;
+
 namespace NextEleven.Api.Security;
 
 public enum ApiKeyOutcome
@@ -7,14 +9,19 @@ public enum ApiKeyOutcome
     Valid,
     Missing,
     Invalid,
+    Expired,
 }
 
 /// <summary>
-/// Who a request comes from, as far as the API key tells. <see cref="KeyId"/> is safe to log and
-/// <see cref="KeyDigest"/> to partition on: both come from a digest, never the key. KeyDigest is zero
-/// unless the key is valid.
+/// Who a request comes from, as far as the API key tells. <see cref="KeyId"/> is safe to log: a key's
+/// prefix or a digest, never the key. <see cref="Client"/> is set when the key is valid.
 /// </summary>
-public sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId, ulong KeyDigest = 0)
+public sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId, ApiClient? Client = null)
 {
+    public const string AnonymousClientId = "anonymous";
+
     public bool IsAllowed => Outcome is ApiKeyOutcome.Valid or ApiKeyOutcome.Open;
+
+    /// <summary>The client id logs and metrics name the request by; <c>anonymous</c> without a valid key.</summary>
+    public string ClientId => Client?.Id ?? AnonymousClientId;
 }

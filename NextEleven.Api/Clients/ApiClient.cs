@@ -1,0 +1,25 @@
+using NextEleven.Api.RateLimiting;
+
+namespace NextEleven.Api.Clients;
+
+/// <summary>
+/// One consumer of the API: its id (what logs and metrics name it by), its rate-limit policy, and the
+/// models it may use. Every key of a client draws on the one budget of <see cref="Partition"/>.
+/// </summary>
+public sealed class ApiClient(string id, string? name, RateLimitPolicy policy, IReadOnlyList<string>? models, bool disabled)
+{
+    public string Id { get; } = id;
+
+    public string? Name { get; } = name;
+
+    public RateLimitPolicy Policy { get; } = policy;
+
+    /// <summary>The models this client may name, null for all of <c>Chat:AllowedModels</c>.</summary>
+    public IReadOnlyList<string>? Models { get; } = models;
+
+    public bool Disabled { get; } = disabled;
+
+    public ClientKey Partition { get; } = ClientKey.FromClient(id);
+
+    public bool MayUse(string model) => Models is null || Models.Contains(model, StringComparer.Ordinal);
+}

@@ -1,0 +1,157 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using NextEleven.Api.RateLimiting;
+using NextEleven.Api.Security;
+
+namespace NextEleven.Api.Clients;
+
+/// <summary>
+/// Checks a clients file as a whole and builds the directory from it and the environment's keys. The
+/// first problem found refuses the whole file, named in one line: the client, the field and why.
+/// </summary>
+public static partial class ClientDirectoryBuilder
+{
+    /// <summary>The client that <c>NEXTELEVEN_API_KEY</c> and <c>NEXTELEVEN_API_KEY_PREVIOUS</c> belong to.</summary>
+    public const string DefaultClientId = "default";
+
+    public static ClientDirectory Build(ApiKeyOptions environmentKeys, ClientsFileJson? file, RateLimitOptions limits,
+        out string? problem)
+    {
+        problem = null;
+        var keys = new Dictionary<KeyDigest, ApiKeyEntry>();
+        var clients = new List<ApiClient>();
+        var defaultPolicy = new RateLimitPolicy(ClientRateLimiter.DefaultPolicyName, limits.PermitLimit, limits.Window);
+
+        var environmentKeyList = new[] { environmentKeys.ApiKey, environmentKeys.PreviousApiKey }
+            .Select(key => key?.Trim())
+            .Where(key => !string.IsNullOrEmpty(key))
+            .ToList();
+        if (environmentKeyList.Count > 0)
+        {
+            var client = new ApiClient(DefaultClientId, null, defaultPolicy, null, disabled: false);
+            clients.Add(client);
+            foreach (var key in environmentKeyList)
+            {
+                keys[KeyDigest.Of(key)] = new ApiKeyEntry(client, EnvironmentKeyId(key!), null);
+            }
+        }
+
+        foreach (var (entry, index) in (file?.Clients ?? []).Select((entry, index) => (entry, index)))
+        {
+            var client = BuildClient(entry, index, limits, defaultPolicy, clients, out problem);
+            if (client is null)
+            {
+                return ClientDirectory.Open;
+            }
+            clients.Add(client);
+            foreach (var (key, keyIndex) in entry.Keys.Select((key, keyIndex) => (key, keyIndex)))
+            {
+                var field = $"client '{client.Id}': keys[{keyIndex}]";
+                if (key is null || !KeyDigest.TryParse(key.Hash, out var digest))
+                {
+                    problem = $"{field}.hash must be 'sha256:' and 64 lowercase hex digits (keys are stored as digests only; 'keys hash' makes one).";
+                    return ClientDirectory.Open;
+                }
+                if (keys.TryGetValue(digest, out var taken))
+                {
+                    problem = $"{field}.hash is already a key of client '{taken.Client.Id}'.";
+                    return ClientDirectory.Open;
+                }
+                keys[digest] = new ApiKeyEntry(client, string.IsNullOrWhiteSpace(key.Prefix) ? "key_" + digest.LeadingHex[..12] : key.Prefix,
+                    key.Expires);
+            }
+        }
+        return new ClientDirectory(keys.ToFrozenDictionary(), clients, isEnforced: environmentKeyList.Count > 0 || file is not null);
+    }
+
+    /// <summary>
+    /// The key id the environment's keys have always been logged under: a domain-separated digest, so it
+    /// names the key without being usable to test a guess against the comparison hash.
+    /// </summary>
+    public static string EnvironmentKeyId(string key) =>
+        "key_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key)).AsSpan(0, 6));
+
+    private static ApiClient? BuildClient(ClientJson? entry, int index, RateLimitOptions limits, RateLimitPolicy defaultPolicy,
+        List<ApiClient> known, out string? problem)
+    {
+        problem = null;
+        if (entry is null || entry.Id is null || !ClientId().IsMatch(entry.Id))
+        {
+            problem = $"clients[{index}]: id '{entry?.Id}' must match [a-z0-9][a-z0-9-]{{0,63}}.";
+            return null;
+        }
+        var id = entry.Id;
+        if (known.Any(client => client.Id == id))
+        {
+            problem = id == DefaultClientId && known[0].Id == DefaultClientId
+                ? $"client '{id}': the id is taken by NEXTELEVEN_API_KEY; give this client another id."
+                : $"client '{id}': the id is used twice.";
+            return null;
+        }
+        RateLimitTierOptions? tier = null;
+        if (entry.Tier is not null && !limits.Tiers.TryGetValue(entry.Tier, out tier))
+        {
+            problem = $"client '{id}': tier '{entry.Tier}' is not configured (RateLimit:Tiers:{entry.Tier}).";
+            return null;
+        }
+        if (entry.Models is { Count: 0 } || entry.Models?.Any(string.IsNullOrWhiteSpace) == true)
+        {
+            problem = $"client '{id}': models must name at least one model, none blank (leave it out to allow every model).";
+            return null;
+        }
+        if (entry.Keys is null)
+        {
+            problem = $"client '{id}': keys must be a list.";
+            return null;
+        }
+
+        var ownLimit = entry.Limits?.PermitLimit;
+        TimeSpan? ownWindow = null;
+        if (entry.Limits?.Window is { } windowText)
+        {
+            if (!TimeSpan.TryParse(windowText, CultureInfo.InvariantCulture, out var window) || !RateLimitOptions.IsValidWindow(window))
+            {
+                problem = $"client '{id}': limits.window '{windowText}' must be a whole number of seconds from 00:00:01 to 1.00:00:00 (hh:mm:ss or d.hh:mm:ss).";
+                return null;
+            }
+            ownWindow = window;
+        }
+        if (ownLimit is < 1)
+        {
+            problem = $"client '{id}': limits.permitLimit must be at least 1.";
+            return null;
+        }
+        if (entry.Limits?.Tokens is { } tokens && TokenProblem(tokens) is { } tokenProblem)
+        {
+            problem = $"client '{id}': limits.tokens.{tokenProblem}";
+            return null;
+        }
+
+        var policy = ownLimit is not null || ownWindow is not null
+            ? new RateLimitPolicy(id, ownLimit ?? tier?.PermitLimit ?? limits.PermitLimit, ownWindow ?? tier?.Window ?? limits.Window)
+            : tier is not null
+                ? new RateLimitPolicy(entry.Tier!, tier.PermitLimit ?? limits.PermitLimit, tier.Window ?? limits.Window)
+                : defaultPolicy;
+        return new ApiClient(id, entry.Name, policy, entry.Models, entry.Disabled);
+    }
+
+    private static string? TokenProblem(TokenLimitsJson tokens)
+    {
+        if (tokens.PermitLimit is < 1)
+        {
+            return "permitLimit must be at least 1.";
+        }
+        if (tokens.Window is { } text
+            && (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var window) || !RateLimitOptions.IsValidWindow(window)))
+        {
+            return $"window '{text}' must be a whole number of seconds from 00:00:01 to 1.00:00:00.";
+        }
+        return null;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    private static partial Regex ClientId();
+}

@@ -1,0 +1,53 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+using NextEleven.Api.RateLimiting;
+using NextEleven.Api.Security;
+
+namespace NextEleven.Api.Clients;
+
+/// <summary>
+/// The clients and keys in force. Built at start from the environment's key and the clients file, and
+/// replaced whole when the file changes; a file that fails to load leaves the last good set in force.
+/// </summary>
+public sealed class ClientRegistry
+{
+    private readonly ApiKeyOptions _environmentKeys;
+    private readonly RateLimitOptions _limits;
+    private readonly ILogger<ClientRegistry> _logger;
+    private volatile ClientDirectory _current;
+
+    public ClientRegistry(IOptions<ApiKeyOptions> environmentKeys, IOptions<RateLimitOptions> limits,
+        IOptions<ClientsOptions> clients, IHostEnvironment environment, ILogger<ClientRegistry> logger)
+    {
+        _environmentKeys = environmentKeys.Value;
+        _limits = limits.Value;
+        _logger = logger;
+        FilePath = clients.Value.IsConfigured ? clients.Value.FullPath(environment.ContentRootPath) : null;
+        var initial = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
+        if (initial is null)
+        {
+            // Start-up validation refuses such a file; one that broke since then locks everyone out rather than in.
+            ClientsLog.LockedOut(logger, problem!);
+        }
+        _current = initial ?? new ClientDirectory(FrozenDictionary<KeyDigest, ApiKeyEntry>.Empty, [], isEnforced: true);
+    }
+
+    /// <summary>The clients file's full path; null when only the environment's key is used.</summary>
+    public string? FilePath { get; }
+
+    public ClientDirectory Current => _current;
+
+    /// <summary>Reads the file again; keeps the current set, and says why in one line, when the new one is refused.</summary>
+    public bool Reload()
+    {
+        var next = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
+        if (next is null)
+        {
+            ClientsLog.ReloadRefused(_logger, problem!);
+            return false;
+        }
+        _current = next;
+        ClientsLog.Reloaded(_logger, next.Clients.Count, next.Keys.Count);
+        return true;
+    }
+}

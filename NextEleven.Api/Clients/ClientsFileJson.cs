@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace NextEleven.Api.Clients;
+
+/// <summary>The clients file as written on disk (<c>Clients:File</c>): every client, its keys as digests only.</summary>
+public sealed class ClientsFileJson
+{
+    public List<ClientJson> Clients { get; set; } = [];
+}
+
+public sealed class ClientJson
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Tier { get; set; }
+
+    public ClientLimitsJson? Limits { get; set; }
+
+    /// <summary>Narrows <c>Chat:AllowedModels</c> for this client; null allows them all.</summary>
+    public List<string>? Models { get; set; }
+
+    public bool Disabled { get; set; }
+
+    public List<ClientKeyJson> Keys { get; set; } = [];
+}
+
+public sealed class ClientLimitsJson
+{
+    public int? PermitLimit { get; set; }
+
+    public string? Window { get; set; }
+
+    public TokenLimitsJson? Tokens { get; set; }
+}
+
+public sealed class TokenLimitsJson
+{
+    public long? PermitLimit { get; set; }
+
+    public string? Window { get; set; }
+}
+
+/// <summary>One key: its SHA-256 digest (never the key), a short prefix that names it, and its dates.</summary>
+public sealed class ClientKeyJson
+{
+    public string? Hash { get; set; }
+
+    public string? Prefix { get; set; }
+
+    public DateTimeOffset? Created { get; set; }
+
+    public DateTimeOffset? Expires { get; set; }
+}

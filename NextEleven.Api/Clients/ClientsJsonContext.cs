@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NextEleven.Api.Clients;
+
+/// <summary>
+/// Unknown fields are refused, so a plaintext <c>"key"</c> written in by hand makes the file invalid
+/// rather than being silently ignored.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSerializable(typeof(ClientsFileJson))]
+internal sealed partial class ClientsJsonContext : JsonSerializerContext;

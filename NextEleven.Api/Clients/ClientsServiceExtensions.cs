@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+
+namespace NextEleven.Api.Clients;
+
+public static class ClientsServiceExtensions
+{
+    /// <summary>The clients and their keys: the environment's key as client <c>default</c>, and the watched clients file.</summary>
+    public static IServiceCollection AddClients(this IServiceCollection services)
+    {
+        services.AddOptions<ClientsOptions>().BindConfiguration(ClientsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClientsOptions>, ClientsOptionsValidator>();
+        services.AddSingleton<ClientRegistry>();
+        services.AddHostedService<ClientsFileWatcher>();
+        return services;
+    }
+}
