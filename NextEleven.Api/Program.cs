@@ -11,6 +11,12 @@ using NextEleven.Api.Requests;
 using NextEleven.Api.Security;
 using NextEleven.Api.SystemStatus;
 
+// The same binary manages the clients file: dotnet NextEleven.Api.dll keys create|list|revoke|hash
+if (args is ["keys", ..])
+{
+    return KeysCommand.Run(args[1..], Console.Out, Console.Error, Console.In);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddDotEnvFiles(builder.Environment.ContentRootPath);
 builder.AddSerilogLogging();

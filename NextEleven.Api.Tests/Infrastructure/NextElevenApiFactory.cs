@@ -21,6 +21,9 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
 
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("nexteleven-test-").FullName;
 
+    /// <summary>The service's content root: a test writes its clients file or .env files here before the first request.</summary>
+    public string ContentRoot => _contentRoot;
+
     public string EnvironmentName { get; init; } = "Production";
 
     /// <summary>The configured service key; null leaves it unset.</summary>
