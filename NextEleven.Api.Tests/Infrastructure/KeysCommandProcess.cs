@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace NextEleven.Api.Tests.Infrastructure;
+
+/// <summary>The built service's <c>keys</c> command run as an operator runs it: <c>dotnet NextEleven.Api.dll keys …</c>.</summary>
+public static class KeysCommandProcess
+{
+    public sealed record Outcome(int ExitCode, string StandardOutput, string StandardError);
+
+    public static async Task<Outcome> RunAsync(string workingDirectory, string[] arguments, string? standardInput = null)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NextEleven.Api.dll"));
+        startInfo.ArgumentList.Add("keys");
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        foreach (var inherited in startInfo.Environment.Keys.Where(name => name.Contains("__", StringComparison.Ordinal)
+            || name.StartsWith("NEXTELEVEN_", StringComparison.Ordinal)).ToList())
+        {
+            startInfo.Environment.Remove(inherited);
+        }
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteLineAsync(standardInput);
+        }
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new Outcome(process.ExitCode, await output, await error);
+    }
+}
