@@ -7,6 +7,7 @@ namespace NextEleven.Api.Clients;
 /// models it may use. Every key of a client draws on the one budget of <see cref="Partition"/>.
 /// </summary>
 public sealed class ApiClient(string id, string? name, RateLimitPolicy policy, IReadOnlyList<string>? models, bool disabled)
+    : IRateLimitClient
 {
     public string Id { get; } = id;
 

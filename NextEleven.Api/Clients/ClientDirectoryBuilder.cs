@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using NextEleven.Api.RateLimiting;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.Clients;
 

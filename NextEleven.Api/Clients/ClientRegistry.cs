@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.RateLimiting;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.Clients;
 

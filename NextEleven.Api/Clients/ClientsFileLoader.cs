@@ -1,6 +1,5 @@
 using System.Text.Json;
 using NextEleven.Api.RateLimiting;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.Clients;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using NextEleven.Api.RateLimiting;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.Clients;
 

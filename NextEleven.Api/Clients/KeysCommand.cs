@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using NextEleven.Api.Configuration;
 using NextEleven.Api.RateLimiting;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.Clients;
 

@@ -1,3 +1,4 @@
+using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Security;
 using Serilog;
 using Serilog.Configuration;
@@ -70,7 +71,7 @@ public static class LoggingExtensions
             {
                 diagnostics.Set("RequestId", context.TraceIdentifier);
                 var identity = context.Features.Get<ClientIdentity>();
-                diagnostics.Set("ClientId", identity?.ClientId ?? ClientIdentity.AnonymousClientId);
+                diagnostics.Set("ClientId", identity?.ClientId ?? ClientRateLimiter.AnonymousClientId);
                 diagnostics.Set("KeyId", identity?.KeyId ?? "none");
                 diagnostics.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             };

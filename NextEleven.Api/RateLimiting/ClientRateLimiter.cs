@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.RateLimiting;
 
@@ -14,14 +13,17 @@ public sealed class ClientRateLimiter
     public const string DefaultPolicyName = "default";
     public const string PublicPolicyName = "public";
 
-    private readonly ApiKeyAuthenticator _authenticator;
+    /// <summary>How metrics name the client of a request without a valid key.</summary>
+    public const string AnonymousClientId = "anonymous";
+
+    private readonly IRateLimitClientResolver _clients;
     private readonly IRateLimitStore _store;
     private readonly RateLimitMetrics _metrics;
 
-    public ClientRateLimiter(IOptions<RateLimitOptions> options, ApiKeyAuthenticator authenticator, IRateLimitStore store,
+    public ClientRateLimiter(IOptions<RateLimitOptions> options, IRateLimitClientResolver clients, IRateLimitStore store,
         MemoryRateLimitStore memory, RateLimitMetrics metrics)
     {
-        _authenticator = authenticator;
+        _clients = clients;
         _store = store;
         _metrics = metrics;
         var settings = options.Value;
@@ -51,8 +53,7 @@ public sealed class ClientRateLimiter
         }
         else
         {
-            var identity = _authenticator.Authenticate(context);
-            if (identity.Client is { } known)
+            if (_clients.Resolve(context) is { } known)
             {
                 policy = known.Policy;
                 client = known.Partition;
@@ -74,7 +75,7 @@ public sealed class ClientRateLimiter
 
     private RateLimitDecision Decided(RateLimitPolicy policy, ClientKey client, PermitTake take)
     {
-        _metrics.Decided(policy.Name, client.ClientId ?? ClientIdentity.AnonymousClientId, take.IsTaken);
+        _metrics.Decided(policy.Name, client.ClientId ?? AnonymousClientId, take.IsTaken);
         return new RateLimitDecision(policy, take);
     }
 }

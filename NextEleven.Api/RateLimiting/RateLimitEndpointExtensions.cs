@@ -1,5 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
 using NextEleven.Api.Errors;
-using NextEleven.Api.Security;
 
 namespace NextEleven.Api.RateLimiting;
 
@@ -19,7 +19,7 @@ public static class RateLimitEndpointExtensions
             return invocationContext =>
             {
                 var context = invocationContext.HttpContext;
-                isPublic ??= context.GetEndpoint() is { } endpoint && ApiKeyEndpointExtensions.IsPublic(endpoint.Metadata);
+                isPublic ??= context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
                 var pending = limiter.AcquireAsync(context, isPublic.Value);
                 return pending.IsCompletedSuccessfully
                     ? Apply(pending.Result, invocationContext, next)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 using NextEleven.Api.Clients;
+using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Security;
 
@@ -13,7 +14,7 @@ namespace NextEleven.Api.Security;
 /// hundred thousand. What a lookup's timing could reveal is about the digest, from which no key can be
 /// worked back.
 /// </summary>
-public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time)
+public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time) : IRateLimitClientResolver
 {
     public const string ApiKeyHeader = "X-API-Key";
 
@@ -38,6 +39,8 @@ public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider ti
         }
         return identity;
     }
+
+    public IRateLimitClient? Resolve(HttpContext context) => Authenticate(context).Client;
 
     /// <summary>The identity the headers present, without caching it anywhere.</summary>
     public ClientIdentity Authenticate(IHeaderDictionary headers)

@@ -1,4 +1,5 @@
 using NextEleven.Api.Clients;
+using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Security;
 
@@ -18,10 +19,8 @@ public enum ApiKeyOutcome
 /// </summary>
 public sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId, ApiClient? Client = null)
 {
-    public const string AnonymousClientId = "anonymous";
-
     public bool IsAllowed => Outcome is ApiKeyOutcome.Valid or ApiKeyOutcome.Open;
 
     /// <summary>The client id logs and metrics name the request by; <c>anonymous</c> without a valid key.</summary>
-    public string ClientId => Client?.Id ?? AnonymousClientId;
+    public string ClientId => Client?.Id ?? ClientRateLimiter.AnonymousClientId;
 }

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Options;
+using NextEleven.Api.Clients;
+using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Security;
 
@@ -6,9 +7,8 @@ public static class SecurityServiceExtensions
 {
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
     {
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(string.Empty).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IRateLimitClientResolver>(provider => provider.GetRequiredService<ApiKeyAuthenticator>());
         services.AddHostedService<OpenAccessWarning>();
         return services;
     }

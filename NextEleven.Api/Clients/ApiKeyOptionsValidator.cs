@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace NextEleven.Api.Security;
+namespace NextEleven.Api.Clients;
 
 /// <summary>
 /// Outside Development a key set in the environment must be strong. Whether some key is set at all

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace NextEleven.Api.Security;
+namespace NextEleven.Api.Clients;
 
 /// <summary>The service's API key, read from <c>NEXTELEVEN_API_KEY</c> (environment, .env.local, .env).</summary>
 public sealed class ApiKeyOptions
