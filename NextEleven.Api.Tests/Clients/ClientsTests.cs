@@ -152,13 +152,15 @@ public sealed class ClientsTests
     }
 
     [Fact]
-    public async Task ThePublicStatusNeverListsClients()
+    public async Task EnvStatusNeverListsClientsWithOrWithoutAKey()
     {
         using var factory = WithClients(ClientsFiles.File(ClientsFiles.Client("acme-secret-customer", [AcmeKey])));
 
-        var status = await factory.CreateClient().GetStringAsync("/api/system/env-status");
+        var publicStatus = await factory.CreateClient().GetStringAsync("/api/system/env-status");
+        var keyedStatus = await factory.CreateClient(AcmeKey).GetStringAsync("/api/system/env-status");
 
-        Assert.DoesNotContain("acme-secret-customer", status, StringComparison.Ordinal);
-        Assert.Contains("\"auth\":\"enforced\"", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("acme-secret-customer", publicStatus, StringComparison.Ordinal);
+        Assert.DoesNotContain("acme-secret-customer", keyedStatus, StringComparison.Ordinal);
+        Assert.Contains("\"auth\":\"enforced\"", keyedStatus, StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,9 @@ public sealed class RedisStoreTests
 
     private static async Task<string?> StoreState(HttpClient client)
     {
-        using var status = await client.GetAsync("/api/system/env-status");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/system/env-status");
+        request.Headers.Add("X-API-Key", Key);
+        using var status = await client.SendAsync(request);
         return (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rateLimitStore").GetString();
     }
 

@@ -139,6 +139,7 @@ public sealed class SharedLimitsAcrossInstancesTests
         // Each look from an address of its own, so the public policy's budget never runs out.
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/system/env-status");
         request.Headers.Add("X-Forwarded-For", $"192.0.2.{Random.Shared.Next(1, 255)}");
+        request.Headers.Add("X-API-Key", Key);
         using var response = await instance.SendAsync(request);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rateLimitStore").GetString()!;
     }));

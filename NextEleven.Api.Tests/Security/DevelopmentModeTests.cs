@@ -27,7 +27,7 @@ public sealed class DevelopmentModeTests
 
         using var without = await factory.CreateClient().SendAsync(HttpRequests.Chat("""{"message":"Hello"}"""));
         using var with = await factory.CreateClient("short-dev-key").SendAsync(HttpRequests.Chat("""{"message":"Hello"}"""));
-        using var status = await factory.CreateClient().GetAsync("/api/system/env-status");
+        using var status = await factory.CreateClient("short-dev-key").GetAsync("/api/system/env-status");
 
         await ApiAssert.Error(without, HttpStatusCode.Unauthorized, "Authentication required");
         Assert.Equal(HttpStatusCode.OK, with.StatusCode);

@@ -6,10 +6,10 @@ namespace NextEleven.Api.Tests.SystemStatus;
 public sealed class EnvStatusTests
 {
     [Fact]
-    public async Task EnvStatusIsPublicAndReportsTheEnvironmentWithoutSecrets()
+    public async Task WithAValidKeyEnvStatusReportsTheEnvironmentWithoutSecrets()
     {
         using var factory = new NextElevenApiFactory();
-        var client = factory.CreateClient();
+        var client = factory.CreateClient(NextElevenApiFactory.TestApiKey);
         using var warmUp = await client.GetAsync("/api/system/env-status");
         factory.Time.Advance(TimeSpan.FromSeconds(90));
 
@@ -36,7 +36,7 @@ public sealed class EnvStatusTests
             Settings = { ["XAI_API_KEY"] = "xai-secret-provider-key-000000000000", ["Chat:Model"] = "grok-4-fast" },
         };
 
-        using var response = await factory.CreateClient().GetAsync("/api/system/env-status");
+        using var response = await factory.CreateClient(NextElevenApiFactory.TestApiKey).GetAsync("/api/system/env-status");
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("xai-secret-provider-key", text, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class EnvStatusTests
     {
         using var factory = new NextElevenApiFactory();
 
-        using var response = await factory.CreateClient().GetAsync("/api/system/env-status");
+        using var response = await factory.CreateClient(NextElevenApiFactory.TestApiKey).GetAsync("/api/system/env-status");
 
         var chat = (await ApiAssert.Json(response)).GetProperty("chat");
         Assert.Equal("echo", chat.GetProperty("provider").GetString());
@@ -69,6 +69,28 @@ public sealed class EnvStatusTests
         using var response = await factory.CreateClient("not-the-key").GetAsync("/api/system/env-status");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["status", "environment", "version"], (await ApiAssert.Json(response)).EnumerateObject().Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("a-wrong-key-0000000000000000000000000")]
+    public async Task WithoutAValidKeyEnvStatusSaysOnlyWhatALoadBalancerNeeds(string? key)
+    {
+        using var factory = new NextElevenApiFactory
+        {
+            Settings = { ["XAI_API_KEY"] = "xai-secret-provider-key-000000000000", ["Chat:Model"] = "grok-4-fast" },
+        };
+
+        using var response = await factory.CreateClient(key).GetAsync("/api/system/env-status");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await ApiAssert.Json(response);
+        Assert.Equal(["status", "environment", "version"], body.EnumerateObject().Select(p => p.Name));
+        Assert.DoesNotContain("+", body.GetProperty("version").GetString(), StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("x.ai", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("grok", text, StringComparison.Ordinal);
     }
 
     [Fact]
