@@ -18,7 +18,10 @@ if (args is ["keys", ..])
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddDotEnvFiles(builder.Environment.ContentRootPath);
+if (!builder.Configuration.TryAddDotEnvFiles(builder.Environment.ContentRootPath, out var dotEnvProblem))
+{
+    return await RefuseToStartAsync(dotEnvProblem);
+}
 builder.AddSerilogLogging();
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -37,8 +40,7 @@ builder.Services.AddApiDocs();
 var app = builder.Build();
 if (!app.TryValidateOptions(out var problem))
 {
-    await Console.Error.WriteLineAsync($"NextEleven.Api cannot start: {problem}");
-    return 1;
+    return await RefuseToStartAsync(problem);
 }
 
 app.UseTrustedProxies();
@@ -57,6 +59,13 @@ api.MapApiFallback();
 
 await app.RunAsync();
 return 0;
+
+// A bad setting ends the start with one line that names it, and exit code 1.
+static async Task<int> RefuseToStartAsync(string problem)
+{
+    await Console.Error.WriteLineAsync($"NextEleven.Api cannot start: {problem}");
+    return 1;
+}
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -55,6 +55,13 @@ public sealed class StartupRefusalTests
     [InlineData("ConnectionStrings__Redis", ",,,", "ConnectionStrings:Redis names no server")]
     [InlineData("RateLimit__Redis__KeyPrefix", "app{1}:", "RateLimit:Redis:KeyPrefix")]
     [InlineData("RateLimit__Redis__Timeout", "00:00:00", "RateLimit:Redis:Timeout")]
+    [InlineData("RateLimit__Window", "abc", "RateLimit:Window cannot be read")]
+    [InlineData("RateLimit__PermitLimit", "abc", "RateLimit:PermitLimit cannot be read")]
+    [InlineData("RateLimit__PermitLimit", "99999999999", "RateLimit:PermitLimit cannot be read")]
+    [InlineData("Limits__MaxRequestBodyBytes", "abc", "Limits:MaxRequestBodyBytes cannot be read")]
+    [InlineData("Chat__Timeout", "abc", "Chat:Timeout cannot be read")]
+    [InlineData("Chat__MaxRetries", "x", "Chat:MaxRetries cannot be read")]
+    [InlineData("OpenApi__Enabled", "maybe", "OpenApi:Enabled cannot be read")]
     public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt(string variable, string value, string named)
     {
         using var folder = new TempFolder();
@@ -67,11 +74,27 @@ public sealed class StartupRefusalTests
 
         var exitCode = await service.WaitForExitAsync();
 
-        Assert.NotEqual(0, exitCode);
+        // 1, the one-line refusal: not a crash's signal code.
+        Assert.Equal(1, exitCode);
         var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains(named, line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("redis-secret-not-to-print", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMalformedDotEnvFileStopsTheStartWithOneLineThatDoesNotQuoteIt()
+    {
+        using var folder = new TempFolder().Write(".env.local", "NEXTELEVEN_API_KEY=\"unterminated-secret-value\nOTHER=1\n");
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains(".env.local cannot be parsed at line", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("unterminated-secret-value", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

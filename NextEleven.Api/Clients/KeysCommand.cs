@@ -18,7 +18,11 @@ public static class KeysCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error, TextReader input)
     {
-        var configuration = ReadConfiguration();
+        if (ReadConfiguration(out var settingsProblem) is not { } configuration)
+        {
+            error.WriteLine(settingsProblem);
+            return Failed;
+        }
         var fileOption = new Option<string>("--file")
         {
             Description = "The clients file (default: Clients:File, else clients.json in the current folder).",
@@ -214,7 +218,7 @@ public static class KeysCommand
         ?? "clients.json";
 
     /// <summary>The service's own settings, read as it reads them when started from this folder.</summary>
-    private static ConfigurationManager ReadConfiguration()
+    private static ConfigurationManager? ReadConfiguration(out string problem)
     {
         var folder = Directory.GetCurrentDirectory();
         var configuration = new ConfigurationManager();
@@ -222,7 +226,6 @@ public static class KeysCommand
         configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         configuration.AddJsonFile("appsettings.json", optional: true);
         configuration.AddEnvironmentVariables();
-        configuration.AddDotEnvFiles(folder);
-        return configuration;
+        return configuration.TryAddDotEnvFiles(folder, out problem) ? configuration : null;
     }
 }

@@ -12,7 +12,7 @@ public static class ApiDocsExtensions
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services)
     {
-        services.AddOptions<ApiDocsOptions>().BindConfiguration(ApiDocsOptions.SectionName);
+        services.AddOptions<ApiDocsOptions>().BindConfiguration(ApiDocsOptions.SectionName).ValidateOnStart();
         services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>

@@ -17,7 +17,16 @@ public static class RequestLimitsExtensions
             .Configure<IConfiguration>((kestrel, configuration) =>
             {
                 var limits = new RequestLimitsOptions();
-                configuration.GetSection(RequestLimitsOptions.SectionName).Bind(limits);
+                try
+                {
+                    configuration.GetSection(RequestLimitsOptions.SectionName).Bind(limits);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A value that cannot be read: Kestrel keeps the defaults, and the start-up check
+                    // (which binds the same section) stops the start with one line naming it.
+                    limits = new RequestLimitsOptions();
+                }
                 kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
                 // Kestrel answers oversized headers itself, with an empty body; its own limit sits above
                 // ours so that the service's check, which answers with the contract's JSON, comes first.
