@@ -31,9 +31,9 @@ public static class LoggingExtensions
                 .Enrich.FromLogContext();
             if (isDevelopment)
             {
-                logger.WriteTo.Console(
+                logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(console => new ControlCharacterEscapingSink(console), sinks => sinks.Console(
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture)));
             }
             else
             {
