@@ -24,9 +24,13 @@ public static class ChatServiceExtensions
         // No HttpClient timeout or retry here: Chat:Timeout and the SDK's retry policy own both. The chat
         // client is a singleton holding this HttpClient, so connections are recycled by the handler itself
         // (picking up DNS changes) rather than by the factory's handler rotation.
+        // The HttpClient's own logging is off for the provider: at Trace it writes every request header as
+        // a structured property, the provider key among them, unredacted whatever RedactLoggedHeaders says
+        // (it redacts only the rendered text). Provider calls are logged by the chat client's middleware.
         services.AddHttpClient(ProviderHttpClient, client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-            .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
 
         // For a real provider, the library's middleware: OpenTelemetry (gen_ai spans and token metrics, free
         // when nothing listens) and logging, both outside the boundary that strips provider bodies from

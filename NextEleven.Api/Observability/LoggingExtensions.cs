@@ -28,7 +28,8 @@ public static class LoggingExtensions
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
                 .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<CredentialPropertyRedactor>();
             if (isDevelopment)
             {
                 logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(console => new ControlCharacterEscapingSink(console), sinks => sinks.Console(
