@@ -102,5 +102,33 @@ public sealed class ResponseHeadersTests
 
         var body = await ApiAssert.Error(response, HttpStatusCode.RequestHeaderFieldsTooLarge, "Request header fields too large");
         Assert.Equal("Request headers exceed the limit of 2048 bytes.", body.GetProperty("message").GetString());
+        // Counted against the address (the key is never read from such headers) and told so, like every /api response.
+        var limits = RateLimitHeaders.From(response);
+        Assert.Equal(99, limits.Remaining);
+        Assert.Equal("\"default\";q=100;w=3600", limits.Policy);
+    }
+
+    [Fact]
+    public async Task OversizedHeadersFromAnAddressOverItsLimitGetThe429()
+    {
+        using var factory = new NextElevenApiFactory
+        {
+            Settings = { ["Limits:MaxRequestHeadersBytes"] = "2048", ["RateLimit:PermitLimit"] = "1" },
+        };
+        var client = factory.CreateClient();
+        HttpRequestMessage Oversized()
+        {
+            var request = HttpRequests.Chat("""{"message":"Hi"}""");
+            request.Headers.Add("X-Padding", new string('a', 3000));
+            return request;
+        }
+
+        using var first = await client.SendAsync(Oversized());
+        using var second = await client.SendAsync(Oversized());
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, first.StatusCode);
+        Assert.Equal(0, RateLimitHeaders.From(first).Remaining);
+        await ApiAssert.Error(second, HttpStatusCode.TooManyRequests, "Rate limit exceeded");
+        Assert.True(second.Headers.RetryAfter is not null);
     }
 }

@@ -42,6 +42,13 @@ public sealed class ClientRateLimiter
 
     public RateLimitPolicy Public { get; }
 
+    /// <summary>
+    /// A decision on the address's budget alone, for a request refused before its key is read (headers too
+    /// large): it is still counted and told its budget, like every other /api response.
+    /// </summary>
+    public ValueTask<RateLimitDecision> AcquireForAddressAsync(HttpContext context) =>
+        Take(Default, ClientKey.FromAddress(context.Connection.RemoteIpAddress));
+
     public ValueTask<RateLimitDecision> AcquireAsync(HttpContext context, bool isPublicEndpoint)
     {
         RateLimitPolicy policy;
@@ -64,6 +71,11 @@ public sealed class ClientRateLimiter
                 client = ClientKey.FromAddress(context.Connection.RemoteIpAddress);
             }
         }
+        return Take(policy, client);
+    }
+
+    private ValueTask<RateLimitDecision> Take(RateLimitPolicy policy, ClientKey client)
+    {
         var pending = _store.TakeAsync(policy, client, 1);
         return pending.IsCompletedSuccessfully
             ? ValueTask.FromResult(Decided(policy, client, pending.Result))

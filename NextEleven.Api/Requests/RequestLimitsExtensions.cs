@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using NextEleven.Api.Errors;
+using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Requests;
 
@@ -36,11 +38,16 @@ public static class RequestLimitsExtensions
         return services;
     }
 
-    /// <summary>Refuses requests whose headers exceed <c>Limits:MaxRequestHeadersBytes</c> with a JSON 431.</summary>
+    /// <summary>
+    /// Refuses requests whose headers exceed <c>Limits:MaxRequestHeadersBytes</c> with a JSON 431. On
+    /// <c>/api</c> the refusal is counted against the address's budget and carries the limit headers, as
+    /// every /api response does (a 429 when that budget is spent).
+    /// </summary>
     public static IApplicationBuilder UseRequestHeaderLimit(this IApplicationBuilder app)
     {
         var limit = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestLimitsOptions>>()
             .Value.MaxRequestHeadersBytes;
+        var limiter = app.ApplicationServices.GetRequiredService<ClientRateLimiter>();
         return app.Use((context, next) =>
         {
             long size = 0;
@@ -52,10 +59,24 @@ public static class RequestLimitsExtensions
                     size += value?.Length ?? 0;
                 }
             }
-            return size <= limit
-                ? next(context)
-                : Errors.ApiErrors.WriteAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
-                    $"Request headers exceed the limit of {limit} bytes.");
+            return size <= limit ? next(context) : RefuseAsync(context, limit, limiter);
         });
+    }
+
+    private static async Task RefuseAsync(HttpContext context, long limit, ClientRateLimiter limiter)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            var decision = await limiter.AcquireForAddressAsync(context);
+            decision.WriteHeaders(context.Response.Headers);
+            if (!decision.IsAllowed)
+            {
+                await ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, decision.RejectionMessage(),
+                    retryAfter: decision.SecondsUntilReset);
+                return;
+            }
+        }
+        await ApiErrors.WriteAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
+            $"Request headers exceed the limit of {limit} bytes.");
     }
 }
