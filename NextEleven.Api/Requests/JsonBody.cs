@@ -30,7 +30,21 @@ public static class JsonBody
         var reader = request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException clientFault)
+            {
+                // The server's word that the client sent a bad body (too large once de-chunked, malformed
+                // chunks, too slow): answered like any bad request, logged as one request line, not as our bug.
+                return (null, clientFault.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? ApiErrors.PayloadTooLarge(maxBytes)
+                    : new ApiErrorResult(clientFault.StatusCode, clientFault.StatusCode == StatusCodes.Status400BadRequest
+                        ? "The request body could not be read: its framing (chunked encoding or length) is malformed."
+                        : ApiErrors.DefaultMessageFor(clientFault.StatusCode)));
+            }
             if (result.Buffer.Length > maxBytes)
             {
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
