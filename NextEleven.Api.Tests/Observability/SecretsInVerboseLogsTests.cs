@@ -20,6 +20,7 @@ public sealed class SecretsInVerboseLogsTests : IAsyncLifetime
     [InlineData(true)]
     public async Task WithEveryNamespaceAtVerboseNeitherKeyReachesAnyLogProperty(bool stream)
     {
+        _provider.Respond = stream ? Replies.Stream(["Hello", " there"]) : Replies.Json("Hello there");
         using var factory = ProviderChatTests.FactoryFor(_provider,
             ("Serilog:MinimumLevel:Default", "Verbose"),
             ("Serilog:MinimumLevel:Override:Microsoft", "Verbose"),

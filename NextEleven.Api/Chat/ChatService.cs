@@ -62,8 +62,14 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
             .GetAsyncEnumerator(deadline.Token);
         try
         {
-            var hasFirst = await updates.MoveNextAsync();
-            return (Continue(updates, hasFirst, deadline, aborted), null);
+            if (!await updates.MoveNextAsync())
+            {
+                // Nothing at all: the provider answered a stream request with something that is not one.
+                await updates.DisposeAsync();
+                deadline.Dispose();
+                return (null, Unfinished());
+            }
+            return (Continue(updates, deadline, aborted), null);
         }
         catch (Exception exception) when (!aborted.IsCancellationRequested
             && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } failure)
@@ -74,13 +80,20 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
         }
     }
 
-    private async IAsyncEnumerable<ChatStreamStep> Continue(IAsyncEnumerator<ChatResponseUpdate> updates, bool hasCurrent,
+    /// <summary>
+    /// Passes the provider's pieces on until it says it has finished. A stream that ends without a finish
+    /// reason (closed early, not an event stream, an error event inside it) is a failure, never a completion.
+    /// </summary>
+    private async IAsyncEnumerable<ChatStreamStep> Continue(IAsyncEnumerator<ChatResponseUpdate> updates,
         CancellationTokenSource deadline, CancellationToken aborted, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         await using var _ = updates;
         using var __ = deadline;
+        var hasCurrent = true;
+        var finished = false;
         while (hasCurrent)
         {
+            finished |= updates.Current.FinishReason is not null;
             yield return new ChatStreamStep(updates.Current, null);
             deadline.CancelAfter(_options.Timeout);
             ApiErrorResult? failure = null;
@@ -99,7 +112,13 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
                 yield break;
             }
         }
+        if (!finished)
+        {
+            yield return new ChatStreamStep(null, Unfinished());
+        }
     }
+
+    private ApiErrorResult Unfinished() => ProviderFaults.UnfinishedStream(logger);
 
     private IList<ChatMessage> Conversation(ChatTurn turn)
     {

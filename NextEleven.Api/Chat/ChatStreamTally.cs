@@ -7,7 +7,8 @@ public sealed class ChatStreamTally(string model)
 {
     public string Model { get; private set; } = model;
 
-    public string FinishReason { get; private set; } = ChatFinishReason.Stop.Value;
+    /// <summary>The provider's own finish reason; a stream without one never completes (ChatService ends it with a failure).</summary>
+    public string? FinishReason { get; private set; }
 
     public ChatUsage Usage { get; private set; } = ChatEndpoints.UsageOf(null);
 

@@ -36,10 +36,20 @@ public static partial class ProviderFaults
 
     private static ApiErrorResult Upstream502(string message) => new(StatusCodes.Status502BadGateway, message);
 
+    /// <summary>A stream that ended without saying it had finished: closed early, not an event stream, or an error event inside it.</summary>
+    public static ApiErrorResult UnfinishedStream(ILogger logger)
+    {
+        Log.StreamUnfinished(logger);
+        return Upstream502("The provider's stream ended before the reply was finished.");
+    }
+
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider failed: {Failure} (status {Status}, code {Code})")]
         public static partial void Failed(ILogger logger, ProviderFailure failure, int status, string code);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider's stream ended without a finish reason: reported to the client as a failure")]
+        public static partial void StreamUnfinished(ILogger logger);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider did not answer within {Timeout}")]
         public static partial void TimedOut(ILogger logger, TimeSpan timeout);
