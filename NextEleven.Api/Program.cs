@@ -9,6 +9,7 @@ using NextEleven.Api.OpenApi;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Requests;
 using NextEleven.Api.Security;
+using NextEleven.Api.Shutdown;
 using NextEleven.Api.SystemStatus;
 
 // The same binary manages the clients file: dotnet NextEleven.Api.dll keys create|list|revoke|hash
@@ -33,6 +34,7 @@ builder.Services.AddTrustedProxies();
 builder.Services.AddClientRateLimiting();
 builder.Services.AddRequestLimits();
 builder.Services.AddSystemStatus();
+builder.Services.AddGracefulShutdown();
 builder.Services.AddChat();
 builder.Services.AddOpenAiCompat();
 builder.Services.AddApiDocs();

@@ -80,6 +80,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Asks the service to stop as an orchestrator does: SIGTERM.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>The exit code, for a service expected to stop by itself.</summary>
     public async Task<int> WaitForExitAsync()
     {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.Errors;
+using NextEleven.Api.Shutdown;
 
 namespace NextEleven.Api.Chat;
 
@@ -15,7 +16,7 @@ public sealed record ChatStreamStep(ChatResponseUpdate? Update, ApiErrorResult? 
 /// Calls the provider for both chat surfaces: the system prompt, the deadline (<c>Chat:Timeout</c>), the
 /// client's cancellation and the mapping of provider failures, in one place.
 /// </summary>
-public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> options, ILogger<ChatService> logger)
+public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> options, StreamDrain drain, ILogger<ChatService> logger)
 {
     private readonly ChatProviderOptions _options = options.Value;
 
@@ -56,7 +57,8 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
     public async Task<(IAsyncEnumerable<ChatStreamStep>? Steps, ApiErrorResult? Failure)> StartStreamAsync(
         ChatTurn turn, CancellationToken aborted)
     {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        // The drain ends a stream when the process stops and its streams have had their time.
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Drained);
         deadline.CancelAfter(_options.Timeout);
         var updates = chat.GetStreamingResponseAsync(Conversation(turn), ChatOptionsFor(turn), deadline.Token)
             .GetAsyncEnumerator(deadline.Token);
@@ -100,6 +102,10 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
             try
             {
                 hasCurrent = await updates.MoveNextAsync();
+            }
+            catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
+            {
+                failure = ProviderFaults.ShuttingDown(logger);
             }
             catch (Exception exception) when (!aborted.IsCancellationRequested && !cancellation.IsCancellationRequested
                 && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)

@@ -36,6 +36,13 @@ public static partial class ProviderFaults
 
     private static ApiErrorResult Upstream502(string message) => new(StatusCodes.Status502BadGateway, message);
 
+    /// <summary>A stream still running when the process stops and its drain time is over.</summary>
+    public static ApiErrorResult ShuttingDown(ILogger logger)
+    {
+        Log.EndedByShutdown(logger);
+        return new ApiErrorResult(StatusCodes.Status503ServiceUnavailable, "The server is shutting down; send the request again.");
+    }
+
     /// <summary>A stream that ended without saying it had finished: closed early, not an event stream, or an error event inside it.</summary>
     public static ApiErrorResult UnfinishedStream(ILogger logger)
     {
@@ -50,6 +57,9 @@ public static partial class ProviderFaults
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider's stream ended without a finish reason: reported to the client as a failure")]
         public static partial void StreamUnfinished(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A stream was still running when the drain time ran out at shutdown: ended with an error event")]
+        public static partial void EndedByShutdown(ILogger logger);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider did not answer within {Timeout}")]
         public static partial void TimedOut(ILogger logger, TimeSpan timeout);
