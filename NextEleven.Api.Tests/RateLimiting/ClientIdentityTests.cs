@@ -108,7 +108,7 @@ public sealed class ClientIdentityTests
     {
         using var factory = new NextElevenApiFactory
         {
-            Settings = { ["RateLimit:PermitLimit"] = "1", ["TrustedProxies:0"] = "10.0.0.0/8" },
+            Settings = { ["RateLimit:PermitLimit"] = "1", ["TrustedProxies:0"] = "10.0.0.0/8", ["ForwardedHeaders:Header"] = header },
         };
         var client = factory.CreateClient();
 
@@ -125,6 +125,36 @@ public sealed class ClientIdentityTests
         Assert.Equal(HttpStatusCode.Unauthorized, await Send("10.0.0.1", header == "Forwarded" ? "for=192.0.2.77" : "192.0.2.77"));
         Assert.Equal(HttpStatusCode.Unauthorized, await Send("198.51.100.7", first));
         Assert.Equal(HttpStatusCode.TooManyRequests, await Send("198.51.100.7", header == "Forwarded" ? "for=192.0.2.78" : "192.0.2.78"));
+    }
+
+    [Theory]
+    [InlineData("X-Forwarded-For")]
+    [InlineData("X-Real-IP")]
+    [InlineData("Forwarded")]
+    public async Task OnlyTheConfiguredHeaderIsReadEvenFromATrustedProxy(string configured)
+    {
+        using var factory = new NextElevenApiFactory
+        {
+            Settings = { ["RateLimit:PermitLimit"] = "1", ["TrustedProxies:0"] = "10.0.0.0/8", ["ForwardedHeaders:Header"] = configured },
+        };
+        var client = factory.CreateClient();
+
+        // The proxy sets the configured header to the same client; the other two change on every request,
+        // as a client's own values passed through untouched would.
+        async Task<HttpStatusCode> Send(int attempt)
+        {
+            var request = WithPeer(HttpRequests.Chat("""{"message":"Hi"}"""), "10.0.0.1");
+            foreach (var header in new[] { "X-Forwarded-For", "X-Real-IP", "Forwarded" })
+            {
+                var address = header == configured ? "192.0.2.50" : $"203.0.113.{attempt}";
+                request.Headers.TryAddWithoutValidation(header, header == "Forwarded" ? $"for={address}" : address);
+            }
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Send(1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Send(2));
     }
 
     [Fact]

@@ -55,6 +55,7 @@ public sealed class StartupRefusalTests
     [InlineData("ConnectionStrings__Redis", ",,,", "ConnectionStrings:Redis names no server")]
     [InlineData("RateLimit__Redis__KeyPrefix", "app{1}:", "RateLimit:Redis:KeyPrefix")]
     [InlineData("RateLimit__Redis__Timeout", "00:00:00", "RateLimit:Redis:Timeout")]
+    [InlineData("ForwardedHeaders__Header", "X-Client-IP", "ForwardedHeaders:Header must be one of")]
     [InlineData("RateLimit__Window", "abc", "RateLimit:Window cannot be read")]
     [InlineData("RateLimit__PermitLimit", "abc", "RateLimit:PermitLimit cannot be read")]
     [InlineData("RateLimit__PermitLimit", "99999999999", "RateLimit:PermitLimit cannot be read")]

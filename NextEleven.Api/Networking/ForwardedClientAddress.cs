@@ -5,35 +5,39 @@ namespace NextEleven.Api.Networking;
 
 /// <summary>
 /// The client address from the two forwarding headers ASP.NET Core's middleware does not read: RFC 7239
-/// <c>Forwarded: for=…</c> and nginx's <c>X-Real-IP</c>. Like the framework does for X-Forwarded-For,
-/// it walks back from the connection's peer through trusted proxies only, so an untrusted peer (or a
-/// client writing its own entry in front of the proxy's) is never believed.
+/// <c>Forwarded: for=…</c> and nginx's <c>X-Real-IP</c>, each read only when the operator names it. Like
+/// the framework does for X-Forwarded-For, it believes them from trusted peers only, walking back
+/// through trusted proxies, so an untrusted peer (or a client writing its own entry in front of the
+/// proxy's) is never believed.
 /// </summary>
 public static class ForwardedClientAddress
 {
-    public static IPAddress Resolve(IHeaderDictionary headers, IPAddress peer, Func<IPAddress, bool> isTrusted)
+    /// <summary><c>Forwarded: for=…</c>, walked back from the peer through trusted hops.</summary>
+    public static IPAddress FromForwarded(IHeaderDictionary headers, IPAddress peer, Func<IPAddress, bool> isTrusted)
     {
-        if (!isTrusted(peer))
+        var forwarded = headers["Forwarded"];
+        if (!isTrusted(peer) || StringValues.IsNullOrEmpty(forwarded))
         {
             return peer;
         }
-        var forwarded = headers["Forwarded"];
-        if (!StringValues.IsNullOrEmpty(forwarded))
+        var hops = ForwardedFor(forwarded);
+        var current = peer;
+        for (var i = hops.Count - 1; i >= 0 && isTrusted(current); i--)
         {
-            var hops = ForwardedFor(forwarded);
-            var current = peer;
-            for (var i = hops.Count - 1; i >= 0 && isTrusted(current); i--)
+            if (!TryParseNode(hops[i], out var address))
             {
-                if (!TryParseNode(hops[i], out var address))
-                {
-                    break; // "unknown" or an obfuscated name: nothing further back can be trusted
-                }
-                current = address;
+                break; // "unknown" or an obfuscated name: nothing further back can be trusted
             }
-            return current;
+            current = address;
         }
+        return current;
+    }
+
+    /// <summary><c>X-Real-IP</c>: one address, which the trusted proxy in front sets (overwriting any the client sent).</summary>
+    public static IPAddress FromRealIp(IHeaderDictionary headers, IPAddress peer, Func<IPAddress, bool> isTrusted)
+    {
         var realIp = headers["X-Real-IP"];
-        return realIp.Count == 1 && TryParseNode(realIp[0]!, out var real) ? real : peer;
+        return isTrusted(peer) && realIp.Count == 1 && TryParseNode(realIp[0]!, out var real) ? real : peer;
     }
 
     /// <summary>Every <c>for=</c> value of the header's elements, nearest hop last.</summary>

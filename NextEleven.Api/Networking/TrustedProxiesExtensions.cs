@@ -9,9 +9,9 @@ public static class TrustedProxiesExtensions
 {
     /// <summary>
     /// Binds <c>TrustedProxies</c> (a list, or one comma-separated string such as
-    /// <c>TrustedProxies=10.0.0.0/8,192.0.2.7</c>) and hands it to ASP.NET Core's forwarded-headers
-    /// middleware, which then rewrites the connection's remote address from <c>X-Forwarded-For</c> only
-    /// for connections from those networks.
+    /// <c>TrustedProxies=10.0.0.0/8,192.0.2.7</c>) and <c>ForwardedHeaders:Header</c>. For
+    /// <c>X-Forwarded-For</c> they go to ASP.NET Core's forwarded-headers middleware, which then rewrites
+    /// the connection's remote address only for connections from those networks.
     /// </summary>
     public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
     {
@@ -22,6 +22,12 @@ public static class TrustedProxiesExtensions
             })
             .Validate(options => options.Entries.All(e => TrustedProxiesOptions.Parse(e) is not null),
                 "TrustedProxies must list IP addresses or CIDR networks (for example 10.0.0.0/8 or 192.0.2.7).")
+            .ValidateOnStart();
+
+        services.AddOptions<ForwardingHeaderOptions>()
+            .BindConfiguration(ForwardingHeaderOptions.SectionName)
+            .Validate(options => options.Canonical is not null,
+                $"ForwardedHeaders:Header must be one of {string.Join(", ", ForwardingHeaderOptions.Supported)}: the one header your proxy sets.")
             .ValidateOnStart();
 
         services.AddOptions<ForwardedHeadersOptions>()
@@ -45,8 +51,8 @@ public static class TrustedProxiesExtensions
     }
 
     /// <summary>
-    /// Believes forwarding headers from the trusted proxies only. With none configured the middleware is
-    /// left out entirely: given empty lists it would trust every peer.
+    /// Believes the one configured forwarding header, from the trusted proxies only. With none configured
+    /// nothing is added: given empty lists the framework's middleware would trust every peer.
     /// </summary>
     public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
     {
@@ -63,14 +69,20 @@ public static class TrustedProxiesExtensions
             return networks.Any(network => network.Contains(normalized));
         }
 
-        app.UseForwardedHeaders();
-        // Forwarded and X-Real-IP, for proxies that send those instead of X-Forwarded-For.
+        var header = app.ApplicationServices.GetRequiredService<IOptions<ForwardingHeaderOptions>>().Value.Canonical;
+        if (header == ForwardingHeaderOptions.XForwardedFor)
+        {
+            return app.UseForwardedHeaders();
+        }
+        Func<IHeaderDictionary, IPAddress, Func<IPAddress, bool>, IPAddress> resolve = header == ForwardingHeaderOptions.Forwarded
+            ? ForwardedClientAddress.FromForwarded
+            : ForwardedClientAddress.FromRealIp;
         return app.Use((context, next) =>
         {
             var connection = context.Connection;
-            if (connection.RemoteIpAddress is { } peer && !context.Request.Headers.ContainsKey("X-Forwarded-For"))
+            if (connection.RemoteIpAddress is { } peer)
             {
-                connection.RemoteIpAddress = ForwardedClientAddress.Resolve(context.Request.Headers, peer, IsTrusted);
+                connection.RemoteIpAddress = resolve(context.Request.Headers, peer, IsTrusted);
             }
             return next(context);
         });
