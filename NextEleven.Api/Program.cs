@@ -4,6 +4,7 @@ using NextEleven.Api.Configuration;
 using NextEleven.Api.Errors;
 using NextEleven.Api.Networking;
 using NextEleven.Api.Observability;
+using NextEleven.Api.Operations;
 using NextEleven.Api.OpenAiCompat;
 using NextEleven.Api.OpenApi;
 using NextEleven.Api.RateLimiting;
@@ -24,6 +25,7 @@ if (!builder.Configuration.TryAddDotEnvFiles(builder.Environment.ContentRootPath
     return await RefuseToStartAsync(dotEnvProblem);
 }
 builder.AddSerilogLogging();
+builder.AddOperations();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiErrors();
@@ -45,6 +47,9 @@ if (!app.TryValidateOptions(out var problem))
     return await RefuseToStartAsync(problem);
 }
 
+// Order matters: the scrape listener first (never logged or limited), then the client's real address,
+// then headers, logs and errors for everything after.
+app.UseManagementListener();
 app.UseTrustedProxies();
 app.UseStandardResponseHeaders();
 app.UseRequestLogging();
@@ -52,6 +57,7 @@ app.UseApiErrors();
 app.UseRequestHeaderLimit();
 app.UseApiCors();
 app.MapApiDocs();
+app.MapOperations();
 
 var api = app.MapGroup("/api").RequireClientRateLimit().RequireApiKey();
 api.MapSystemStatus();

@@ -14,6 +14,7 @@ public sealed class ClientRegistry
     private readonly RateLimitOptions _limits;
     private readonly ILogger<ClientRegistry> _logger;
     private volatile ClientDirectory _current;
+    private volatile string _state;
 
     public ClientRegistry(IOptions<ApiKeyOptions> environmentKeys, IOptions<RateLimitOptions> limits,
         IOptions<ClientsOptions> clients, IHostEnvironment environment, ILogger<ClientRegistry> logger)
@@ -29,7 +30,20 @@ public sealed class ClientRegistry
             ClientsLog.LockedOut(logger, problem!);
         }
         _current = initial ?? new ClientDirectory(FrozenDictionary<KeyDigest, ApiKeyEntry>.Empty, [], isEnforced: true);
+        _state = initial is null ? LockedOutState : LoadedState;
     }
+
+    /// <summary>The clients in force are those the file (or the environment) last gave.</summary>
+    public const string LoadedState = "loaded";
+
+    /// <summary>The file's latest version was refused; the last good set is in force.</summary>
+    public const string StaleState = "stale";
+
+    /// <summary>No good set was ever loaded: no key is accepted.</summary>
+    public const string LockedOutState = "locked-out";
+
+    /// <summary><see cref="LoadedState"/>, <see cref="StaleState"/> or <see cref="LockedOutState"/>, for readiness.</summary>
+    public string State => _state;
 
     /// <summary>The clients file's full path; null when only the environment's key is used.</summary>
     public string? FilePath { get; }
@@ -43,9 +57,11 @@ public sealed class ClientRegistry
         if (next is null)
         {
             ClientsLog.ReloadRefused(_logger, problem!);
+            _state = _state == LockedOutState ? LockedOutState : StaleState;
             return false;
         }
         _current = next;
+        _state = LoadedState;
         ClientsLog.Reloaded(_logger, next.Clients.Count, next.Keys.Count);
         return true;
     }

@@ -63,7 +63,11 @@ public static class LoggingExtensions
             options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate =
                 "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, client {ClientId}, key {KeyId}, address {ClientAddress})";
-            options.GetLevel = static (context, _, exception) => exception is not null || context.Response.StatusCode >= 500
+            // Probes come every few seconds from every load balancer (a 503 from /readyz included): not worth a line each.
+            options.GetLevel = static (context, _, exception) => exception is null
+                && (context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz"))
+                ? LogEventLevel.Debug
+                : exception is not null || context.Response.StatusCode >= 500
                 ? LogEventLevel.Error
                 : context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests
                     ? LogEventLevel.Warning

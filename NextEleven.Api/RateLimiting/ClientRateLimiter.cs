@@ -87,7 +87,8 @@ public sealed class ClientRateLimiter
 
     private RateLimitDecision Decided(RateLimitPolicy policy, ClientKey client, PermitTake take)
     {
-        _metrics.Decided(policy.Name, client.ClientId ?? AnonymousClientId, take.IsTaken);
-        return new RateLimitDecision(policy, take);
+        var clientId = client.ClientId ?? AnonymousClientId;
+        _metrics.Decided(policy.Name, clientId, take.IsTaken);
+        return new RateLimitDecision(policy, clientId, take);
     }
 }

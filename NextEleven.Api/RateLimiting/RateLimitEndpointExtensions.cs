@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
 using NextEleven.Api.Errors;
 
 namespace NextEleven.Api.RateLimiting;
@@ -38,7 +39,10 @@ public static class RateLimitEndpointExtensions
     private static ValueTask<object?> Apply(RateLimitDecision decision, EndpointFilterInvocationContext invocationContext,
         EndpointFilterDelegate next)
     {
-        var response = invocationContext.HttpContext.Response;
+        var context = invocationContext.HttpContext;
+        var response = context.Response;
+        // The framework's request metrics (http.server.request.duration) by client too; present only while something listens.
+        context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new KeyValuePair<string, object?>("client", decision.ClientId));
         // Written as the response starts, so the headers survive an exception handler clearing them.
         response.OnStarting(static state =>
         {

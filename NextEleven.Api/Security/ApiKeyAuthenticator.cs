@@ -20,7 +20,7 @@ public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider ti
 
     private static readonly ClientIdentity OpenIdentity = new(ApiKeyOutcome.Open, "open");
     private static readonly ClientIdentity MissingIdentity = new(ApiKeyOutcome.Missing, "none");
-    private static readonly ClientIdentity AmbiguousIdentity = new(ApiKeyOutcome.Invalid, "ambiguous");
+    private static readonly ClientIdentity AmbiguousIdentity = new(ApiKeyOutcome.Ambiguous, "ambiguous");
 
     // Fingerprints of wrong keys are keyed with a secret that lives only as long as this process, so
     // a log reader can tell one attacker's attempts apart without being able to test guesses offline.

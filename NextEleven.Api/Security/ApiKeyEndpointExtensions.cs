@@ -22,6 +22,7 @@ public static class ApiKeyEndpointExtensions
         builder.AddEndpointFilterFactory(static (factoryContext, next) =>
         {
             var authenticator = factoryContext.ApplicationServices.GetRequiredService<ApiKeyAuthenticator>();
+            var metrics = factoryContext.ApplicationServices.GetRequiredService<ApiKeyMetrics>();
             // The factory cannot see the endpoint's metadata; the first request can, and the answer never changes.
             bool? isPublic = null;
             return invocationContext =>
@@ -32,9 +33,14 @@ public static class ApiKeyEndpointExtensions
                 {
                     return next(invocationContext);
                 }
-                return authenticator.Authenticate(context).Outcome switch
+                var outcome = authenticator.Authenticate(context).Outcome;
+                if (outcome is ApiKeyOutcome.Valid or ApiKeyOutcome.Open)
                 {
-                    ApiKeyOutcome.Valid or ApiKeyOutcome.Open => next(invocationContext),
+                    return next(invocationContext);
+                }
+                metrics.Rejected(outcome);
+                return outcome switch
+                {
                     ApiKeyOutcome.Missing => Reject(context, MissingKeyError, MissingKeyMessage),
                     ApiKeyOutcome.Expired => Reject(context, InvalidKeyError, ExpiredKeyMessage),
                     _ => Reject(context, InvalidKeyError, InvalidKeyMessage),

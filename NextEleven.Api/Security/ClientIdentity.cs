@@ -11,6 +11,9 @@ public enum ApiKeyOutcome
     Missing,
     Invalid,
     Expired,
+
+    /// <summary>The key header was sent twice: proxies and servers disagree on which copy counts, so neither does.</summary>
+    Ambiguous,
 }
 
 /// <summary>

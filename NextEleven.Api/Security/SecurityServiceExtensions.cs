@@ -8,6 +8,7 @@ public static class SecurityServiceExtensions
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<ApiKeyMetrics>();
         services.AddSingleton<IRateLimitClientResolver>(provider => provider.GetRequiredService<ApiKeyAuthenticator>());
         services.AddHostedService<OpenAccessWarning>();
         return services;

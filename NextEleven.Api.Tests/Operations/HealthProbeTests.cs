@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NextEleven.Api.Tests.Infrastructure;
+using Serilog.Events;
+
+namespace NextEleven.Api.Tests.Operations;
+
+/// <summary>/healthz and /readyz: no key, no rate limit, tiny bodies, quiet logs, and readiness that turns when it should.</summary>
+public sealed class HealthProbeTests
+{
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task AThousandProbesInARowFromOneAddressAllGet200WithoutAKey(string path)
+    {
+        using var factory = new NextElevenApiFactory { Settings = { ["RateLimit:Public:PermitLimit"] = "5", ["RateLimit:PermitLimit"] = "5" } };
+        var client = factory.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 1000; i++)
+        {
+            using var response = await client.GetAsync(path);
+            statuses.Add(response.StatusCode);
+        }
+        using var last = await client.GetAsync(path);
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.False(last.Headers.Contains("X-RateLimit-Limit"), "probes are not rate limited");
+        Assert.True((await last.Content.ReadAsStringAsync()).Length < 100, "probe bodies stay tiny");
+        Assert.DoesNotContain(factory.Logs.Events, e => e.Level > LogEventLevel.Debug
+            && e.Properties.TryGetValue("RequestPath", out var logged) && logged.ToString().Contains(path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadinessReportsTheStoreAndClientsAndTurns503WhenTheProcessIsStopping()
+    {
+        using var factory = new NextElevenApiFactory();
+        var client = factory.CreateClient();
+
+        using var ready = await client.GetAsync("/readyz");
+        var readyBody = await ready.Content.ReadAsStringAsync();
+        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        using var stopping = await client.GetAsync("/readyz");
+        using var alive = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("""{"status":"ready","rateLimitStore":"memory","clients":"loaded"}""", readyBody);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopping.StatusCode);
+        Assert.Contains("\"status\":\"unready\"", await stopping.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal("""{"status":"ok"}""", await alive.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ReadinessStaysReadyWhileRedisIsUnreachableAndSaysFallback()
+    {
+        using var factory = new NextElevenApiFactory
+        {
+            UseSystemClock = true,
+            Settings = { ["ConnectionStrings:Redis"] = $"127.0.0.1:{TestRedis.FreePort()},connectTimeout=500" },
+        };
+
+        using var response = await factory.CreateClient().GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"rateLimitStore\":\"fallback\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace NextEleven.Api.Operations;
+
+public static class ManagementListener
+{
+    /// <summary>
+    /// Adds the management listener(s) beside the public ones, serving the Prometheus scrape at
+    /// <c>/metrics</c>. Adding any address replaces the configured ones (<c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>), so those are carried over first.
+    /// </summary>
+    public static WebApplication UseManagementListener(this WebApplication app)
+    {
+        var management = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        if (!management.IsEnabled)
+        {
+            return app;
+        }
+        var configured = app.Configuration["urls"] ?? app.Configuration["ASPNETCORE_URLS"] ?? "http://localhost:5000";
+        foreach (var url in configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            app.Urls.Add(url);
+        }
+        foreach (var url in management.Listeners)
+        {
+            app.Urls.Add(url.ToString().TrimEnd('/'));
+        }
+
+        // Decided by the port the connection came in on, never by the Host header a caller can write:
+        // the management listener serves /metrics and nothing else, the public one never serves it.
+        var ports = management.Listeners.Select(url => url.Port).ToHashSet();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            ports.Contains(context.Connection.LocalPort) && context.Request.Path == "/metrics");
+        app.Use((context, next) =>
+        {
+            if (!ports.Contains(context.Connection.LocalPort))
+            {
+                return next(context);
+            }
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace NextEleven.Api.Operations;
+
+public static class OperationsEndpoints
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// <c>/healthz</c> (the process serves) and <c>/readyz</c> (it can decide requests), outside /api: no
+    /// key, no rate limit, tiny bodies.
+    /// </summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = static (context, _) => context.Response.WriteAsync("{\"status\":\"ok\"}"),
+        }).ExcludeFromDescription();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            // Degraded (Redis unreachable, deciding from memory; a refused clients file, the last good set in force) is still ready.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = WriteReadiness,
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    private static Task WriteReadiness(HttpContext context, HealthReport report)
+    {
+        var entry = report.Entries.Values.FirstOrDefault();
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["status"] = report.Status == HealthStatus.Unhealthy ? "unready" : "ready",
+            ["rateLimitStore"] = entry.Data?.GetValueOrDefault("rateLimitStore"),
+            ["clients"] = entry.Data?.GetValueOrDefault("clients"),
+        }, OperationsJsonContext.Default.DictionaryStringObject));
+    }
+}

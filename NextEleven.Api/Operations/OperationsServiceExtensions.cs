@@ -1,0 +1,63 @@
+using NextEleven.Api.Chat;
+using NextEleven.Api.RateLimiting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace NextEleven.Api.Operations;
+
+public static class OperationsServiceExtensions
+{
+    /// <summary>The standard OTLP variable: when set, metrics and traces are exported there too.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// Health probes, and OpenTelemetry metrics (the service's own meter, ASP.NET Core and Kestrel, the
+    /// HTTP client, the runtime, the chat provider's gen_ai meter) for a Prometheus scrape on the
+    /// management listener and, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, OTLP with traces. With
+    /// neither configured no OpenTelemetry pipeline is built, so requests pay nothing for it.
+    /// </summary>
+    public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ManagementOptions>()
+            .BindConfiguration(ManagementOptions.SectionName)
+            .Validate(o => !o.IsEnabled || o.Urls!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port > 0),
+                "Management:Urls must be absolute http URLs with a port, such as http://127.0.0.1:9464 (several separated by ';').")
+            .ValidateOnStart();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: [OperationsEndpoints.ReadyTag]);
+        // Type=notify under systemd (start-up and stopping are reported to it); nothing elsewhere.
+        builder.Services.AddSystemd();
+
+        var management = builder.Configuration.GetSection(ManagementOptions.SectionName).Get<ManagementOptions>();
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
+        if (management?.IsEnabled != true && !otlp)
+        {
+            return builder;
+        }
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(RateLimitMetrics.MeterName, ChatServiceExtensions.TelemetrySourceName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
+                if (management?.IsEnabled == true)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(ChatServiceExtensions.TelemetrySourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
+        }
+        return builder;
+    }
+}
