@@ -25,35 +25,26 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>nginx proxying to one service, with the forwarding directives a test gives it.</summary>
     /// <param name="upstream">The service's address, as http://127.0.0.1:port.</param>
     /// <param name="forwarding">Directives inside the location, such as <c>proxy_set_header X-Real-IP $remote_addr;</c>.</param>
-    public static async Task<NginxProxy> StartAsync(Uri upstream, string forwarding)
+    public static Task<NginxProxy> StartAsync(Uri upstream, string forwarding) => StartWithAsync(port => $$"""
+        server {
+            listen 127.0.0.1:{{port}};
+            location / {
+                proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}};
+                {{forwarding}}
+            }
+        }
+        """);
+
+    /// <summary>nginx with the given contents of its <c>http</c> block, which must listen on the port it is handed.</summary>
+    public static async Task<NginxProxy> StartWithAsync(Func<int, string> httpBlock)
     {
         var folder = new TempFolder();
         var port = TestRedis.FreePort();
         Directory.CreateDirectory(Path.Combine(folder.Path, "logs"));
-        folder.Write("nginx.conf", $$"""
-            {{(Environment.UserName == "root" ? "user root;" : "")}}
-            worker_processes 1;
-            error_log {{folder.Path}}/logs/error.log warn;
-            pid {{folder.Path}}/nginx.pid;
-            events { worker_connections 64; }
-            http {
-                access_log off;
-                client_body_temp_path {{folder.Path}}/client_body;
-                proxy_temp_path {{folder.Path}}/proxy;
-                fastcgi_temp_path {{folder.Path}}/fastcgi;
-                uwsgi_temp_path {{folder.Path}}/uwsgi;
-                scgi_temp_path {{folder.Path}}/scgi;
-                server {
-                    listen 127.0.0.1:{{port}};
-                    location / {
-                        proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}};
-                        {{forwarding}}
-                    }
-                }
-            }
-            """);
+        folder.Write("nginx.conf", Configuration(folder.Path, httpBlock(port)));
         var process = Process.Start(new ProcessStartInfo(ExecutablePath)
         {
             ArgumentList = { "-p", folder.Path, "-c", Path.Combine(folder.Path, "nginx.conf"), "-g", "daemon off;" },
@@ -76,6 +67,24 @@ public sealed class NginxProxy : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A whole nginx.conf around an http block, with every path inside <paramref name="folder"/>.</summary>
+    public static string Configuration(string folder, string httpBlock) => $$"""
+        {{(Environment.UserName == "root" ? "user root;" : "")}}
+        worker_processes 1;
+        error_log {{folder}}/logs/error.log warn;
+        pid {{folder}}/nginx.pid;
+        events { worker_connections 64; }
+        http {
+            access_log off;
+            client_body_temp_path {{folder}}/client_body;
+            proxy_temp_path {{folder}}/proxy;
+            fastcgi_temp_path {{folder}}/fastcgi;
+            uwsgi_temp_path {{folder}}/uwsgi;
+            scgi_temp_path {{folder}}/scgi;
+            {{httpBlock}}
+        }
+        """;
 
     /// <summary>A client that reaches nginx from <paramref name="source"/>, another loopback address, as a distinct caller would.</summary>
     public HttpClient ClientFrom(IPAddress source) => new(new SocketsHttpHandler

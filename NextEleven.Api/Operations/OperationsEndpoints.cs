@@ -14,6 +14,8 @@ public static class OperationsEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
+        // Created now rather than at the first probe, so its gauge is there from the first scrape.
+        app.ServiceProvider.GetRequiredService<ReadinessCheck>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             Predicate = _ => false,

@@ -24,6 +24,7 @@ public static class OperationsServiceExtensions
                 .All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port > 0),
                 "Management:Urls must be absolute http URLs with a port, such as http://127.0.0.1:9464 (several separated by ';').")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ReadinessCheck>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: [OperationsEndpoints.ReadyTag]);
         // Type=notify under systemd (start-up and stopping are reported to it); nothing elsewhere.
         builder.Services.AddSystemd();

@@ -1,30 +1,46 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NextEleven.Api.Clients;
 using NextEleven.Api.RateLimiting;
+using NextEleven.Api.RateLimiting.Redis;
 
 namespace NextEleven.Api.Operations;
 
 /// <summary>
 /// Ready while the service can decide requests: its settings were valid (or it would not have started),
 /// a set of clients is in force, and a rate-limit store decides (memory or Redis; fallback counts, it is
-/// memory deciding). Not ready once the process is stopping, so a load balancer stops sending.
+/// memory deciding). Not ready once the process is stopping, so a load balancer stops sending. Also a
+/// gauge, <c>nexteleven.ready</c>, for alerting.
 /// </summary>
-public sealed class ReadinessCheck(IRateLimitStore store, ClientRegistry clients, IHostApplicationLifetime lifetime) : IHealthCheck
+public sealed class ReadinessCheck : IHealthCheck
 {
+    private readonly IRateLimitStore _store;
+    private readonly ClientRegistry _clients;
+    private readonly IHostApplicationLifetime _lifetime;
+
+    public ReadinessCheck(IRateLimitStore store, ClientRegistry clients, IHostApplicationLifetime lifetime, IMeterFactory meters)
+    {
+        _store = store;
+        _clients = clients;
+        _lifetime = lifetime;
+        meters.Create(RateLimitMetrics.MeterName).CreateObservableGauge("nexteleven.ready",
+            () => Evaluate() == HealthStatus.Unhealthy ? 0 : 1, "{instance}", "1 while this instance can decide requests (what /readyz answers 200 to).");
+    }
+
+    public HealthStatus Evaluate() =>
+        _lifetime.ApplicationStopping.IsCancellationRequested || _clients.State == ClientRegistry.LockedOutState
+            ? HealthStatus.Unhealthy
+            : _store.State == RedisRateLimitStore.FallbackStateName || _clients.State == ClientRegistry.StaleState
+                ? HealthStatus.Degraded
+                : HealthStatus.Healthy;
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object>
         {
-            ["rateLimitStore"] = store.State,
-            ["clients"] = clients.State,
+            ["rateLimitStore"] = _store.State,
+            ["clients"] = _clients.State,
         };
-        var result = lifetime.ApplicationStopping.IsCancellationRequested
-            ? HealthCheckResult.Unhealthy("stopping", data: data)
-            : clients.State == ClientRegistry.LockedOutState
-                ? HealthCheckResult.Unhealthy("no clients file in force", data: data)
-                : store.State == RateLimiting.Redis.RedisRateLimitStore.FallbackStateName || clients.State == ClientRegistry.StaleState
-                    ? HealthCheckResult.Degraded(data: data)
-                    : HealthCheckResult.Healthy(data: data);
-        return Task.FromResult(result);
+        return Task.FromResult(new HealthCheckResult(Evaluate(), data: data));
     }
 }
