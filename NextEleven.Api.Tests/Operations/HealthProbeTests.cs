@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using NextEleven.Api.Operations;
 using NextEleven.Api.Tests.Infrastructure;
 using Serilog.Events;
 
@@ -35,12 +36,18 @@ public sealed class HealthProbeTests
     [Fact]
     public async Task ReadinessReportsTheStoreAndClientsAndTurns503WhenTheProcessIsStopping()
     {
-        using var factory = new NextElevenApiFactory();
+        // The readiness check sees a lifetime the test controls: stopping the real host would also stop the test server.
+        var lifetime = new ControlledLifetime();
+        using var factory = new NextElevenApiFactory
+        {
+            ConfigureServices = services => services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ReadinessCheck>(
+                provider, (IHostApplicationLifetime)lifetime)),
+        };
         var client = factory.CreateClient();
 
         using var ready = await client.GetAsync("/readyz");
         var readyBody = await ready.Content.ReadAsStringAsync();
-        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        await lifetime.Stopping.CancelAsync();
         using var stopping = await client.GetAsync("/readyz");
         using var alive = await client.GetAsync("/healthz");
 
@@ -50,6 +57,19 @@ public sealed class HealthProbeTests
         Assert.Contains("\"status\":\"unready\"", await stopping.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("""{"status":"ok"}""", await alive.Content.ReadAsStringAsync());
+    }
+
+    private sealed class ControlledLifetime : IHostApplicationLifetime
+    {
+        public CancellationTokenSource Stopping { get; } = new();
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => Stopping.Token;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => Stopping.Cancel();
     }
 
     [Fact]
