@@ -124,15 +124,8 @@ public static class KeysCommand
 
     private static int List(string path, TextWriter output, TextWriter error)
     {
-        if (!File.Exists(path))
+        if (ReadExisting(path, error) is not { } file)
         {
-            error.WriteLine($"{path} does not exist.");
-            return Failed;
-        }
-        var file = ClientsFileLoader.Read(path, out var problem);
-        if (file is null)
-        {
-            error.WriteLine(problem);
             return Failed;
         }
         var now = DateTimeOffset.UtcNow;
@@ -149,15 +142,8 @@ public static class KeysCommand
 
     private static int Revoke(string id, string prefix, string path, ConfigurationManager configuration, TextWriter output, TextWriter error)
     {
-        if (!File.Exists(path))
+        if (ReadExisting(path, error) is not { } file)
         {
-            error.WriteLine($"{path} does not exist.");
-            return Failed;
-        }
-        var file = ClientsFileLoader.Read(path, out var problem);
-        if (file is null)
-        {
-            error.WriteLine(problem);
             return Failed;
         }
         if (file.Clients.FirstOrDefault(c => c.Id == id) is not { } client)
@@ -190,6 +176,22 @@ public static class KeysCommand
         }
         output.WriteLine(KeyDigest.Of(key).ToString());
         return Done;
+    }
+
+    /// <summary>The file as it is, or null (said on standard error) when it is missing or cannot be read.</summary>
+    private static ClientsFileJson? ReadExisting(string path, TextWriter error)
+    {
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"{path} does not exist.");
+            return null;
+        }
+        var file = ClientsFileLoader.Read(path, out var problem);
+        if (file is null)
+        {
+            error.WriteLine(problem);
+        }
+        return file;
     }
 
     private static string? Problem(ClientsFileJson file, ConfigurationManager configuration)
