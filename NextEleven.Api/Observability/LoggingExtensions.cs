@@ -3,7 +3,6 @@ using NextEleven.Api.Security;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace NextEleven.Api.Observability;
 
@@ -42,7 +41,7 @@ public static class LoggingExtensions
                 // never waits for stdout. A flood that fills the queue drops events rather than memory
                 // or latency; events still queued at shutdown are written out.
                 logger.WriteTo.Sink(
-                    new StdoutJsonBatchSink(new CompactJsonFormatter(), Console.OpenStandardOutput()),
+                    new StdoutJsonBatchSink(Console.OpenStandardOutput()),
                     new BatchingOptions
                     {
                         BatchSizeLimit = 1000,

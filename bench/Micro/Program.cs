@@ -90,3 +90,50 @@ public class KeyCheck
     [Benchmark(Description = "key check, wrong key")]
     public ApiKeyOutcome Invalid() => _authenticator.Authenticate(_invalid).Outcome;
 }
+
+/// <summary>One request log line formatted as JSON: Serilog's CompactJsonFormatter against the service's UTF-8 writer.</summary>
+[MemoryDiagnoser]
+public class LogLineFormatting : IDisposable
+{
+    private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly Serilog.Formatting.Compact.CompactJsonFormatter _serilog = new();
+    private readonly StreamWriter _text = new(Stream.Null, new System.Text.UTF8Encoding(false), 64 * 1024);
+    private NextEleven.Api.Observability.CompactJsonUtf8Formatter _utf8 = null!;
+    private Serilog.Events.LogEvent _event = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _utf8 = new NextEleven.Api.Observability.CompactJsonUtf8Formatter(_buffer);
+        var template = new Serilog.Parsing.MessageTemplateParser().Parse(
+            "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, client {ClientId}, key {KeyId}, address {ClientAddress})");
+        _event = new Serilog.Events.LogEvent(DateTimeOffset.UtcNow, Serilog.Events.LogEventLevel.Information, null, template,
+        [
+            new("RequestMethod", new Serilog.Events.ScalarValue("POST")),
+            new("RequestPath", new Serilog.Events.ScalarValue("/api/chat")),
+            new("StatusCode", new Serilog.Events.ScalarValue(200)),
+            new("Elapsed", new Serilog.Events.ScalarValue(0.4321)),
+            new("RequestId", new Serilog.Events.ScalarValue("0HNQEEF3ENV0Q:00000001")),
+            new("ClientId", new Serilog.Events.ScalarValue("default")),
+            new("KeyId", new Serilog.Events.ScalarValue("key_f30248dc8c35")),
+            new("ClientAddress", new Serilog.Events.ScalarValue("127.0.0.1")),
+            new("SourceContext", new Serilog.Events.ScalarValue("Serilog.AspNetCore.RequestLoggingMiddleware")),
+        ], System.Diagnostics.ActivityTraceId.CreateRandom(), System.Diagnostics.ActivitySpanId.CreateRandom());
+    }
+
+    [Benchmark(Baseline = true, Description = "log line, Serilog CompactJsonFormatter")]
+    public void CompactFormatter() => _serilog.Format(_event, _text);
+
+    public void Dispose()
+    {
+        _text.Dispose();
+        _utf8.Dispose();
+    }
+
+    [Benchmark(Description = "log line, UTF-8 compact writer")]
+    public void Utf8()
+    {
+        _buffer.ResetWrittenCount();
+        _utf8.Write(_event, _buffer);
+    }
+}
