@@ -3,8 +3,6 @@ namespace NextEleven.Api.RateLimiting;
 /// <summary>A known client's budget: the policy it is held to and the partition all its keys share.</summary>
 public interface IRateLimitClient
 {
-    string Id { get; }
-
     RateLimitPolicy Policy { get; }
 
     ClientKey Partition { get; }

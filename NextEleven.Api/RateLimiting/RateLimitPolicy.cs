@@ -46,10 +46,6 @@ public sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
     /// <summary>Windows are aligned to multiples of their length since the Unix epoch, on whichever clock decides.</summary>
     public long WindowIndexAt(long unixMilliseconds) => unixMilliseconds / WindowMilliseconds;
 
-    /// <summary>The end of the window that holds <paramref name="unixMilliseconds"/>.</summary>
-    public DateTimeOffset ResetAt(long unixMilliseconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((WindowIndexAt(unixMilliseconds) + 1) * WindowMilliseconds);
-
     /// <summary><c>X-RateLimit-Reset</c>: UTC, millisecond precision, 'Z'.</summary>
     public string FormatReset(DateTimeOffset reset)
     {

@@ -115,7 +115,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// <c>{prefix}rl:{client}:{policy}</c>. The braces make the client the hash tag, so in a Redis Cluster
     /// all of a client's counters live on one node.
     /// </summary>
-    public RedisKey CounterKey(RateLimitPolicy policy, ClientKey client) =>
+    private RedisKey CounterKey(RateLimitPolicy policy, ClientKey client) =>
         string.Concat(_options.KeyPrefix, "rl:{", client.ToString(), "}:", policy.Name);
 
     private PermitTake FromMemory(RateLimitPolicy policy, ClientKey client, int amount)
