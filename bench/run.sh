@@ -137,7 +137,7 @@ for port in 5103 5109; do
   status_of -X POST "http://127.0.0.1:$port/api/chat" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d '{"message":"x"}' >/dev/null
 done
 for port in 5108 5109; do
-  curl -s "http://127.0.0.1:$port/api/system/env-status" | grep -q '"rateLimitStore":"redis"' || { say "port $port is not on Redis"; exit 1; }
+  curl -s -H "X-API-Key: $KEY" "http://127.0.0.1:$port/api/system/env-status" | grep -q '"rateLimitStore":"redis"' || { say "port $port is not on Redis"; exit 1; }
 done
 for s in "${scenarios[@]}"; do
   got=$(status_of -X POST "${url[$s]}" -H 'Content-Type: application/json' ${keyfor[$s]:+-H "X-API-Key: ${keyfor[$s]}"} -d '{"message":"Hello"}')
@@ -217,8 +217,22 @@ stream_service=$(load http://127.0.0.1:5106/api/chat stream.lua "$pid_streaming"
 # --- microbenchmarks ---------------------------------------------------------------------------
 say "running the microbenchmarks (BenchmarkDotNet)"
 (cd "$bench/Micro" && dotnet run -c Release -- --filter '*' --artifacts "$work/bdn" >"$work/micro.log" 2>&1)
-micro=$(grep -h '^| ' "$work"/bdn/results/*-report-github.md | grep -v '^| Method' | sed "s/&#39;//g" \
-  | awk -F'|' '{printf "| %s | %s | %s |\n", $2, $3, $(NF-1)}')
+# Columns are found by name in each report, since parameters (Keys) add columns; a parameter joins the name.
+micro_table() {
+  for report in "$@"; do
+    sed -e "s/&#39;//g" -e 's/\*\*//g' "$report" | awk -F'|' '
+      /^\| Method/ { for (i = 2; i < NF; i++) { h = $i; gsub(/ /, "", h); col[h] = i }; next }
+      /^\| *-/ { next }
+      /^\| / {
+        name = $col["Method"]; gsub(/^ +| +$/, "", name)
+        if ("Keys" in col) { keys = $col["Keys"]; gsub(/ /, "", keys); name = name " (" keys " keys)" }
+        mean = $col["Mean"]; gsub(/^ +| +$/, "", mean)
+        allocated = $col["Allocated"]; gsub(/^ +| +$/, "", allocated)
+        printf "| %s | %s | %s |\n", name, mean, allocated
+      }'
+  done
+}
+micro=$(micro_table "$work"/bdn/results/*-report-github.md)
 
 # --- the table ---------------------------------------------------------------------------------
 per_round() { # per_round SCENARIO COLUMN OP BASE -> median over rounds of (SCENARIO's COLUMN) OP (BASE's COLUMN)
