@@ -56,6 +56,7 @@ public sealed class StartupRefusalTests
     [InlineData("RateLimit__Redis__KeyPrefix", "app{1}:", "RateLimit:Redis:KeyPrefix")]
     [InlineData("RateLimit__Redis__Timeout", "00:00:00", "RateLimit:Redis:Timeout")]
     [InlineData("ForwardedHeaders__Header", "X-Client-IP", "ForwardedHeaders:Header must be one of")]
+    [InlineData("Management__Urls", "http://127.0.0.1", "Management:Urls must be absolute http URLs with a port")]
     [InlineData("RateLimit__Window", "abc", "RateLimit:Window cannot be read")]
     [InlineData("RateLimit__PermitLimit", "abc", "RateLimit:PermitLimit cannot be read")]
     [InlineData("RateLimit__PermitLimit", "99999999999", "RateLimit:PermitLimit cannot be read")]

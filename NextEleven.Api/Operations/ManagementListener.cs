@@ -23,12 +23,12 @@ public static class ManagementListener
         }
         foreach (var url in management.Listeners)
         {
-            app.Urls.Add(url.ToString().TrimEnd('/'));
+            app.Urls.Add(url);
         }
 
         // Decided by the port the connection came in on, never by the Host header a caller can write:
         // the management listener serves /metrics and nothing else, the public one never serves it.
-        var ports = management.Listeners.Select(url => url.Port).ToHashSet();
+        var ports = management.Ports!.ToHashSet();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             ports.Contains(context.Connection.LocalPort) && context.Request.Path == "/metrics");
         app.Use((context, next) =>

@@ -2,8 +2,8 @@ namespace NextEleven.Api.Operations;
 
 /// <summary>
 /// Section <c>Management</c>: <c>Urls</c> are the listener(s) that serve the Prometheus scrape endpoint
-/// <c>/metrics</c>, never the public one (<c>http://127.0.0.1:9464</c>; several separated by ';').
-/// Unset: no scrape endpoint.
+/// <c>/metrics</c>, never the public one (<c>http://127.0.0.1:9464</c>, or <c>http://+:9464</c> for every
+/// interface; several separated by ';'). Unset: no scrape endpoint.
 /// </summary>
 public sealed class ManagementOptions
 {
@@ -11,9 +11,29 @@ public sealed class ManagementOptions
 
     public string? Urls { get; set; }
 
-    public IReadOnlyList<Uri> Listeners => [.. (Urls ?? "")
-        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(url => new Uri(url))];
-
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Urls);
+
+    /// <summary>Each URL as written (Kestrel takes the wildcard hosts <c>+</c> and <c>*</c> as they are).</summary>
+    public IReadOnlyList<string> Listeners => (Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The port of each listener; null when a URL is not an absolute http(s) URL with a port.</summary>
+    public IReadOnlyList<int>? Ports
+    {
+        get
+        {
+            var ports = new List<int>();
+            foreach (var url in Listeners)
+            {
+                // Uri cannot read Kestrel's wildcard hosts; any concrete host stands in to read the port.
+                var concrete = url.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal);
+                if (!Uri.TryCreate(concrete, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                    || uri.IsDefaultPort || uri.Port <= 0)
+                {
+                    return null;
+                }
+                ports.Add(uri.Port);
+            }
+            return ports;
+        }
+    }
 }

@@ -20,9 +20,8 @@ public static class OperationsServiceExtensions
     {
         builder.Services.AddOptions<ManagementOptions>()
             .BindConfiguration(ManagementOptions.SectionName)
-            .Validate(o => !o.IsEnabled || o.Urls!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port > 0),
-                "Management:Urls must be absolute http URLs with a port, such as http://127.0.0.1:9464 (several separated by ';').")
+            .Validate(o => !o.IsEnabled || o.Ports is { Count: > 0 },
+                "Management:Urls must be absolute http URLs with a port, such as http://127.0.0.1:9464 or http://+:9464 (several separated by ';').")
             .ValidateOnStart();
         builder.Services.AddSingleton<ReadinessCheck>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: [OperationsEndpoints.ReadyTag]);
