@@ -16,14 +16,26 @@ public readonly record struct KeyDigest(UInt128 High, UInt128 Low)
 
     public static KeyDigest Of(ReadOnlySpan<char> key)
     {
-        var length = Encoding.UTF8.GetByteCount(key);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        HashUtf8(key, digest, static (bytes, output) => SHA256.HashData(bytes, output));
+        return FromBytes(digest);
+    }
+
+    public delegate void HashFunction(ReadOnlySpan<byte> source, Span<byte> destination);
+
+    /// <summary>
+    /// Hashes a key's UTF-8 bytes without a string of them: on the stack when short, else in a pooled
+    /// buffer that is wiped before it goes back, so no copy of a key lingers in memory.
+    /// </summary>
+    public static void HashUtf8(ReadOnlySpan<char> text, Span<byte> digest, HashFunction hash)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
         byte[]? rented = null;
         var buffer = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         try
         {
-            var written = Encoding.UTF8.GetBytes(key, buffer);
-            SHA256.HashData(buffer[..written], digest);
+            var written = Encoding.UTF8.GetBytes(text, buffer);
+            hash(buffer[..written], digest);
         }
         finally
         {
@@ -33,7 +45,6 @@ public readonly record struct KeyDigest(UInt128 High, UInt128 Low)
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
-        return FromBytes(digest);
     }
 
     /// <summary>Reads <c>sha256:</c> and 64 lowercase hex digits, as the file stores a key.</summary>

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Net.Http.Headers;
 using NextEleven.Api.Clients;
 using NextEleven.Api.RateLimiting;
@@ -110,29 +108,7 @@ public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider ti
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         var secret = _fingerprintSecret;
-        HashUtf8(presented, digest, (bytes, output) => HMACSHA256.HashData(secret, bytes, output));
+        KeyDigest.HashUtf8(presented, digest, (bytes, output) => HMACSHA256.HashData(secret, bytes, output));
         return "invalid_" + Convert.ToHexStringLower(digest[..4]);
-    }
-
-    private delegate void HashFunction(ReadOnlySpan<byte> source, Span<byte> destination);
-
-    private static void HashUtf8(ReadOnlySpan<char> text, Span<byte> digest, HashFunction hash)
-    {
-        var length = Encoding.UTF8.GetByteCount(text);
-        byte[]? rented = null;
-        var buffer = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            var written = Encoding.UTF8.GetBytes(text, buffer);
-            hash(buffer[..written], digest);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                CryptographicOperations.ZeroMemory(rented.AsSpan(0, length));
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
     }
 }
