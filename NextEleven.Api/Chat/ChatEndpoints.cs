@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using NextEleven.Api.Errors;
 using NextEleven.Api.OpenApi;
@@ -12,7 +11,7 @@ namespace NextEleven.Api.Chat;
 
 public static class ChatEndpoints
 {
-    private static readonly ChatJsonContext EventJson = new(ErrorsJsonContext.CreateOptions());
+    private static readonly NextElevenChatSurface Surface = new();
 
     public static RouteGroupBuilder MapChat(this IEndpointRouteBuilder api)
     {
@@ -34,91 +33,73 @@ public static class ChatEndpoints
             StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
             StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);
 
-    public static async Task<Results<Ok<ChatReply>, ServerSentEventsResult<string>, ApiErrorResult>> SendAsync(
-        HttpContext context, ChatService chat, IOptions<RequestLimitsOptions> limits, CancellationToken cancellationToken)
-    {
-        var (request, readError) = await JsonBody.ReadAsync(
-            context.Request, ChatJsonContext.Default.ChatRequest, limits.Value.MaxRequestBodyBytes, cancellationToken);
-        if (readError is not null)
-        {
-            return readError;
-        }
-        var model = request!.Model;
-        if (ModelAccess.Check(context, chat, ref model) is { } forbidden)
-        {
-            return forbidden;
-        }
-        request = request with { Model = model };
-        if (ChatRequestValidator.Validate(request, limits.Value, chat) is { } problem)
-        {
-            return ApiErrors.BadRequest(problem);
-        }
-
-        var turn = new ChatTurn(ChatRequestValidator.ToMessages(request!), request!.Model, request.Temperature, request.MaxTokens);
-        if (request.Stream ?? AcceptsEventStream(context.Request))
-        {
-            var (steps, streamFailure) = await chat.StartStreamAsync(turn, cancellationToken);
-            return streamFailure ?? (Results<Ok<ChatReply>, ServerSentEventsResult<string>, ApiErrorResult>)
-                TypedResults.ServerSentEvents(Events(steps!, chat, turn.Model ?? chat.DefaultModel, context.TraceIdentifier, cancellationToken));
-        }
-
-        var (response, failure) = await chat.CompleteAsync(turn, cancellationToken);
-        if (failure is not null)
-        {
-            return failure;
-        }
-        return TypedResults.Ok(new ChatReply(
-            response!.Text,
-            response.ModelId ?? turn.Model ?? chat.DefaultModel,
-            chat.Provider,
-            response.FinishReason?.Value ?? ChatFinishReason.Stop.Value,
-            UsageOf(response.Usage),
-            context.TraceIdentifier));
-    }
+    public static Task<Results<Ok<ChatReply>, ServerSentEventsResult<string>, ApiErrorResult>> SendAsync(
+        HttpContext context, ChatPipeline pipeline, CancellationToken cancellationToken) =>
+        pipeline.HandleAsync(context, Surface, cancellationToken);
 
     internal static bool AcceptsEventStream(HttpRequest request) =>
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
         && accepted.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
 
-    internal static ChatUsage UsageOf(UsageDetails? usage) => new(
-        usage?.InputTokenCount ?? 0,
-        usage?.OutputTokenCount ?? 0,
-        usage?.TotalTokenCount ?? (usage?.InputTokenCount ?? 0) + (usage?.OutputTokenCount ?? 0));
-
-    private static async IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ChatService chat,
-        string model, string requestId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>NextEleven's own format: <c>{ "message", "history" }</c> in, <c>{ "reply", … }</c> or delta/done events out.</summary>
+    private sealed class NextElevenChatSurface : ChatSurface<ChatRequest, ChatReply>
     {
-        var tally = new ChatStreamTally(model);
-        await foreach (var step in steps.WithCancellation(cancellationToken))
+        private static readonly ChatJsonContext EventJson = new(ErrorsJsonContext.CreateOptions());
+
+        public override JsonTypeInfo<ChatRequest> RequestType => ChatJsonContext.Default.ChatRequest;
+
+        public override string? ModelOf(ChatRequest request) => request.Model;
+
+        public override (ChatTurn? Turn, string? Problem) ToTurn(ChatRequest request, string? model, RequestLimitsOptions limits,
+            ChatService chat)
         {
-            if (step.Failure is { } failure)
+            request = request with { Model = model };
+            return ChatRequestValidator.Validate(request, limits, chat) is { } problem
+                ? (null, problem)
+                : (new ChatTurn(ChatRequestValidator.ToMessages(request), model, request.Temperature, request.MaxTokens), null);
+        }
+
+        public override bool WantsStream(ChatRequest request, HttpRequest httpRequest) =>
+            request.Stream ?? AcceptsEventStream(httpRequest);
+
+        public override ChatReply Reply(ChatAnswer answer, ChatExchange exchange) =>
+            new(answer.Text, answer.Model, exchange.Provider, answer.FinishReason, answer.Usage, exchange.RequestId);
+
+        public override async IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ChatExchange exchange,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var step in steps.WithCancellation(cancellationToken))
             {
-                yield return Json(new ChatStreamEvent
+                switch (step)
                 {
-                    Type = "error",
-                    Error = ApiErrors.TitleFor(failure.StatusCode),
-                    Message = failure.Message,
-                    RequestId = requestId,
-                });
-                yield break;
-            }
-            tally.Observe(step.Update!);
-            if (step.Update!.Text is { Length: > 0 } text)
-            {
-                yield return Json(new ChatStreamEvent { Type = "delta", Text = text, RequestId = requestId });
+                    case ChatDelta { Text.Length: > 0 } delta:
+                        yield return Json(new ChatStreamEvent { Type = "delta", Text = delta.Text, RequestId = exchange.RequestId });
+                        break;
+                    case ChatFinished finished:
+                        yield return Json(new ChatStreamEvent
+                        {
+                            Type = "done",
+                            FinishReason = finished.FinishReason,
+                            Model = finished.Model,
+                            Provider = exchange.Provider,
+                            Usage = finished.Usage,
+                            RequestId = exchange.RequestId,
+                        });
+                        yield return "[DONE]";
+                        break;
+                    case ChatStreamFailed failed:
+                        yield return Json(new ChatStreamEvent
+                        {
+                            Type = "error",
+                            Error = ApiErrors.TitleFor(ChatPipeline.StatusOf(failed.Failure)),
+                            Message = failed.Failure.Message,
+                            RequestId = exchange.RequestId,
+                        });
+                        break;
+                }
             }
         }
-        yield return Json(new ChatStreamEvent
-        {
-            Type = "done",
-            FinishReason = tally.FinishReason,
-            Model = tally.Model,
-            Provider = chat.Provider,
-            Usage = tally.Usage,
-            RequestId = requestId,
-        });
-        yield return "[DONE]";
-    }
 
-    private static string Json(ChatStreamEvent streamEvent) => JsonSerializer.Serialize(streamEvent, EventJson.ChatStreamEvent);
+        private static string Json(ChatStreamEvent streamEvent) => JsonSerializer.Serialize(streamEvent, EventJson.ChatStreamEvent);
+    }
 }

@@ -6,11 +6,17 @@ namespace NextEleven.Api.Chat;
 /// <summary>The rules a chat request must meet beyond being well-formed JSON; each failure names the field.</summary>
 public static class ChatRequestValidator
 {
-    private static readonly Dictionary<string, ChatRole> Roles = new(StringComparer.Ordinal)
+    /// <summary>
+    /// A role as the chat surfaces spell it. OpenAI's <c>developer</c> is its newer name for <c>system</c>;
+    /// only the OpenAI-compatible surface accepts it.
+    /// </summary>
+    public static ChatRole? RoleOf(string? role, bool acceptDeveloper = false) => role switch
     {
-        ["user"] = ChatRole.User,
-        ["assistant"] = ChatRole.Assistant,
-        ["system"] = ChatRole.System,
+        "user" => ChatRole.User,
+        "assistant" => ChatRole.Assistant,
+        "system" => ChatRole.System,
+        "developer" when acceptDeveloper => ChatRole.System,
+        _ => null,
     };
 
     /// <summary>The first problem found, or null when the request is valid.</summary>
@@ -39,7 +45,7 @@ public static class ChatRequestValidator
             {
                 return $"Field 'history[{i}]' must be an object with 'role' and 'content'.";
             }
-            if (entry.Role is null || !Roles.ContainsKey(entry.Role))
+            if (RoleOf(entry.Role) is null)
             {
                 return $"Field 'history[{i}].role' must be one of 'user', 'assistant' or 'system'.";
             }
@@ -75,7 +81,7 @@ public static class ChatRequestValidator
         var messages = new List<ChatMessage>((request.History?.Count ?? 0) + 1);
         foreach (var entry in request.History ?? [])
         {
-            messages.Add(new ChatMessage(Roles[entry.Role!], entry.Content));
+            messages.Add(new ChatMessage(RoleOf(entry.Role)!.Value, entry.Content));
         }
         messages.Add(new ChatMessage(ChatRole.User, request.Message));
         return messages;

@@ -42,6 +42,8 @@ public static class ChatServiceExtensions
                 inner, services.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingChatClient>()))
             .Use(inner => inner is EchoChatClient ? inner : new ProviderErrorBoundary(inner));
         services.AddSingleton<ChatService>();
+        services.AddSingleton<ChatMetrics>();
+        services.AddSingleton<ChatPipeline>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
         return services;
     }

@@ -6,7 +6,8 @@ namespace NextEleven.Api.Chat;
 /// <summary>
 /// The built-in offline responder: a deterministic <see cref="IChatClient"/> that answers without a
 /// network or an account and says plainly what it is, so the service is useful (and testable) before
-/// any provider is configured. Token counts use the common four-characters-a-token estimate.
+/// any provider is configured. Token counts use the common four-characters-a-token estimate, and the
+/// output cap is honoured as a provider would: a longer reply is cut there, with finish reason <c>length</c>.
 /// </summary>
 public sealed class EchoChatClient : IChatClient
 {
@@ -20,11 +21,11 @@ public sealed class EchoChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var (reply, usage) = Answer(messages);
+        var (reply, usage, finishReason) = Answer(messages, options?.MaxOutputTokens);
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
         {
             ModelId = ModelName,
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = finishReason,
             Usage = usage,
         });
     }
@@ -33,7 +34,7 @@ public sealed class EchoChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (reply, usage) = Answer(messages);
+        var (reply, usage, finishReason) = Answer(messages, options?.MaxOutputTokens);
         foreach (var word in reply.Split(' '))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -43,7 +44,7 @@ public sealed class EchoChatClient : IChatClient
         yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)])
         {
             ModelId = ModelName,
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = finishReason,
         };
     }
 
@@ -56,7 +57,8 @@ public sealed class EchoChatClient : IChatClient
     {
     }
 
-    private static (string Reply, UsageDetails Usage) Answer(IEnumerable<ChatMessage> messages)
+    private static (string Reply, UsageDetails Usage, ChatFinishReason FinishReason) Answer(IEnumerable<ChatMessage> messages,
+        int? maxOutputTokens)
     {
         var input = 0L;
         var lastUserMessage = string.Empty;
@@ -69,8 +71,16 @@ public sealed class EchoChatClient : IChatClient
             }
         }
         var reply = Preamble + lastUserMessage;
+        var finishReason = ChatFinishReason.Stop;
+        if (maxOutputTokens is { } cap && EstimateTokens(reply) > cap)
+        {
+            var cut = cap * 4;
+            reply = reply[..(char.IsHighSurrogate(reply[cut - 1]) ? cut - 1 : cut)];
+            finishReason = ChatFinishReason.Length;
+        }
         var output = EstimateTokens(reply);
-        return (reply, new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output });
+        return (reply, new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output },
+            finishReason);
     }
 
     private static long EstimateTokens(string text) => Math.Max(1, (text.Length + 3) / 4);

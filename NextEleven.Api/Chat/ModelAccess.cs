@@ -1,5 +1,4 @@
-using NextEleven.Api.Errors;
-using NextEleven.Api.Security;
+using NextEleven.Api.Clients;
 
 namespace NextEleven.Api.Chat;
 
@@ -7,26 +6,24 @@ namespace NextEleven.Api.Chat;
 public static class ModelAccess
 {
     /// <summary>
-    /// A 403 when the client may not use the model asked for. A request that names none runs on the
+    /// A failure when the client may not use the model asked for. A request that names none runs on the
     /// default model, or, when the client's list leaves that out, on the first model of its list.
     /// </summary>
-    public static ApiErrorResult? Check(HttpContext context, ChatService chat, ref string? model)
+    public static ChatFailure? Check(ApiClient? client, string defaultModel, ref string? model)
     {
-        if (context.Features.Get<ClientIdentity>()?.Client is not { Models: { } allowed } client)
+        if (client is not { Models: { } allowed })
         {
             return null;
         }
-        if (model is null && !client.MayUse(chat.DefaultModel))
+        if (model is null && !client.MayUse(defaultModel))
         {
             model = allowed[0];
         }
-        var asked = model ?? chat.DefaultModel;
-        return client.MayUse(asked) ? null : ApiErrors.Forbidden($"Model '{asked}' is not allowed for this API key");
+        var asked = model ?? defaultModel;
+        return client.MayUse(asked) ? null : new ChatFailure(ChatFailureKind.ModelNotAllowed, $"Model '{asked}' is not allowed for this API key");
     }
 
     /// <summary>The models a client may name: <c>Chat:AllowedModels</c>, narrowed by its own list.</summary>
-    public static IEnumerable<string> For(HttpContext context, ChatService chat) =>
-        context.Features.Get<ClientIdentity>()?.Client is { Models: not null } client
-            ? chat.Models.Where(client.MayUse)
-            : chat.Models;
+    public static IEnumerable<string> For(ApiClient? client, IReadOnlyList<string> models) =>
+        client is { Models: not null } ? models.Where(client.MayUse) : models;
 }

@@ -1,21 +1,20 @@
 using System.Globalization;
-using NextEleven.Api.Errors;
 
 namespace NextEleven.Api.Chat;
 
-/// <summary>Turns a provider failure into the contract's upstream error, and logs what is safe to log of it.</summary>
+/// <summary>Turns a provider failure into a chat failure, and logs what is safe to log of it.</summary>
 public static partial class ProviderFaults
 {
     public const string CredentialsRefused =
         "The chat provider refused the server's credentials. The operator must check the provider key (GROK_API_KEY, XAI_API_KEY or Chat:ApiKey).";
 
-    /// <summary>The contract error for a provider failure, or null when the exception is not one (a bug: let it be a 500).</summary>
-    public static ApiErrorResult? Classify(Exception exception, bool timedOut, TimeSpan timeout, ILogger logger)
+    /// <summary>The chat failure for a provider failure, or null when the exception is not one (a bug: let it be a 500).</summary>
+    public static ChatFailure? Classify(Exception exception, bool timedOut, TimeSpan timeout, ILogger logger)
     {
         if (timedOut)
         {
             Log.TimedOut(logger, timeout);
-            return new ApiErrorResult(StatusCodes.Status504GatewayTimeout,
+            return new ChatFailure(ChatFailureKind.ProviderTimedOut,
                 string.Create(CultureInfo.InvariantCulture, $"The chat provider did not answer within {timeout.TotalSeconds:0.###} seconds."));
         }
         if (exception is not ChatProviderException provider)
@@ -26,25 +25,25 @@ public static partial class ProviderFaults
         return provider.Failure switch
         {
             ProviderFailure.CredentialsRefused => Upstream502(CredentialsRefused),
-            ProviderFailure.RateLimited => new ApiErrorResult(StatusCodes.Status503ServiceUnavailable,
-                "The chat provider is rate limiting this server. Try again later.", retryAfter: provider.RetryAfterSeconds),
+            ProviderFailure.RateLimited => new ChatFailure(ChatFailureKind.ProviderUnavailable,
+                "The chat provider is rate limiting this server. Try again later.", provider.RetryAfterSeconds),
             ProviderFailure.Unreachable => Upstream502("The chat provider could not be reached."),
             ProviderFailure.Malformed => Upstream502("The chat provider's answer could not be read."),
             _ => Upstream502(string.Create(CultureInfo.InvariantCulture, $"The chat provider failed (status {provider.Status}).")),
         };
     }
 
-    private static ApiErrorResult Upstream502(string message) => new(StatusCodes.Status502BadGateway, message);
+    private static ChatFailure Upstream502(string message) => new(ChatFailureKind.ProviderFailed, message);
 
     /// <summary>A stream still running when the process stops and its drain time is over.</summary>
-    public static ApiErrorResult ShuttingDown(ILogger logger)
+    public static ChatFailure ShuttingDown(ILogger logger)
     {
         Log.EndedByShutdown(logger);
-        return new ApiErrorResult(StatusCodes.Status503ServiceUnavailable, "The server is shutting down; send the request again.");
+        return new ChatFailure(ChatFailureKind.ProviderUnavailable, "The server is shutting down; send the request again.");
     }
 
     /// <summary>A stream that ended without saying it had finished: closed early, not an event stream, or an error event inside it.</summary>
-    public static ApiErrorResult UnfinishedStream(ILogger logger)
+    public static ChatFailure UnfinishedStream(ILogger logger)
     {
         Log.StreamUnfinished(logger);
         return Upstream502("The provider's stream ended before the reply was finished.");

@@ -3,17 +3,20 @@ using NextEleven.Api.RateLimiting;
 namespace NextEleven.Api.Clients;
 
 /// <summary>
-/// One consumer of the API: its id (what logs and metrics name it by), its rate-limit policy, and the
-/// models it may use. Every key of a client draws on the one budget of <see cref="Partition"/>.
+/// One consumer of the API: its id (what logs and metrics name it by), its rate-limit policy and token
+/// budget, and the models it may use. Every key of a client draws on the budgets of <see cref="Partition"/>.
 /// </summary>
-public sealed class ApiClient(string id, string? name, RateLimitPolicy policy, IReadOnlyList<string>? models, bool disabled)
-    : IRateLimitClient
+public sealed class ApiClient(string id, string? name, RateLimitPolicy policy, RateLimitPolicy? tokenBudget,
+    IReadOnlyList<string>? models, bool disabled) : IRateLimitClient
 {
     public string Id { get; } = id;
 
     public string? Name { get; } = name;
 
     public RateLimitPolicy Policy { get; } = policy;
+
+    /// <summary>The client's budget of LLM tokens per window; null when none is set at any level.</summary>
+    public RateLimitPolicy? TokenBudget { get; } = tokenBudget;
 
     /// <summary>The models this client may name, null for all of <c>Chat:AllowedModels</c>.</summary>
     public IReadOnlyList<string>? Models { get; } = models;

@@ -30,7 +30,7 @@ public static partial class ClientDirectoryBuilder
             .ToList();
         if (environmentKeyList.Count > 0)
         {
-            var client = new ApiClient(DefaultClientId, null, defaultPolicy, null, disabled: false);
+            var client = new ApiClient(DefaultClientId, null, defaultPolicy, TokenBudget.PolicyFor(null, null, limits), null, disabled: false);
             clients.Add(client);
             foreach (var key in environmentKeyList)
             {
@@ -134,14 +134,21 @@ public static partial class ClientDirectoryBuilder
             : tier is not null
                 ? new RateLimitPolicy(entry.Tier!, tier.PermitLimit ?? limits.PermitLimit, tier.Window ?? limits.Window)
                 : defaultPolicy;
-        return new ApiClient(id, entry.Name, policy, entry.Models, entry.Disabled);
+        var ownTokens = entry.Limits?.Tokens is { } tokenLimits
+            ? new TokenLimitOptions
+            {
+                PermitLimit = tokenLimits.PermitLimit,
+                Window = tokenLimits.Window is null ? null : TimeSpan.Parse(tokenLimits.Window, CultureInfo.InvariantCulture),
+            }
+            : null;
+        return new ApiClient(id, entry.Name, policy, TokenBudget.PolicyFor(ownTokens, tier?.Tokens, limits), entry.Models, entry.Disabled);
     }
 
     private static string? TokenProblem(TokenLimitsJson tokens)
     {
-        if (tokens.PermitLimit is < 1)
+        if (!TokenLimitOptions.IsValidLimit(tokens.PermitLimit))
         {
-            return "permitLimit must be at least 1.";
+            return "permitLimit must be from 1 to 2147483647.";
         }
         if (tokens.Window is { } text
             && (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var window) || !RateLimitOptions.IsValidWindow(window)))

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using NextEleven.Api.Chat;
 using NextEleven.Api.Errors;
 using NextEleven.Api.OpenApi;
@@ -16,7 +16,7 @@ namespace NextEleven.Api.OpenAiCompat;
 /// </summary>
 public static class OpenAiEndpoints
 {
-    private static readonly OpenAiJsonContext ChunkJson = new(ErrorsJsonContext.CreateOptions());
+    private static readonly OpenAiChatSurface Surface = new();
 
     public static RouteGroupBuilder MapOpenAiCompat(this IEndpointRouteBuilder api)
     {
@@ -27,62 +27,19 @@ public static class OpenAiEndpoints
             .Accepts<ChatCompletionRequest>("application/json")
             .ProducesJsonOrServerSentEvents<ChatCompletion, ChatCompletionChunk>()
             .ProducesChatErrors();
-        group.MapGet("/models", (HttpContext context, ChatService chat) => ListModels(context, chat))
+        group.MapGet("/models", (HttpContext context, ChatService chat, ChatPipeline pipeline) => ListModels(context, chat, pipeline))
             .WithName("ListModels")
             .WithSummary("The models a request may name.");
         return group;
     }
 
     /// <summary>The models this client may name.</summary>
-    public static Ok<ModelList> ListModels(HttpContext context, ChatService chat) => TypedResults.Ok(new ModelList("list",
-        [.. ModelAccess.For(context, chat).Select(model => new ModelInfo(model, "model", 0, chat.Provider))]));
+    public static Ok<ModelList> ListModels(HttpContext context, ChatService chat, ChatPipeline pipeline) => TypedResults.Ok(new ModelList("list",
+        [.. chat.ModelsFor(pipeline.CallerOf(context)).Select(model => new ModelInfo(model, "model", 0, chat.Provider))]));
 
-    public static async Task<Results<Ok<ChatCompletion>, ServerSentEventsResult<string>, ApiErrorResult>> CreateAsync(
-        HttpContext context, ChatService chat, IOptions<RequestLimitsOptions> limits, TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var (request, readError) = await JsonBody.ReadAsync(context.Request,
-            OpenAiJsonContext.Default.ChatCompletionRequest, limits.Value.MaxRequestBodyBytes, cancellationToken);
-        if (readError is not null)
-        {
-            return readError;
-        }
-        var model = request!.Model;
-        if (ModelAccess.Check(context, chat, ref model) is { } forbidden)
-        {
-            return forbidden;
-        }
-        request = request with { Model = model };
-        var (messages, problem) = Conversation(request, limits.Value);
-        var maxTokens = request!.MaxCompletionTokens ?? request.MaxTokens;
-        problem ??= ChatRequestValidator.SamplingProblem(request.Model, request.Temperature, maxTokens, chat,
-            request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens");
-        if (problem is not null)
-        {
-            return ApiErrors.BadRequest(problem);
-        }
-
-        var turn = new ChatTurn(messages!, request.Model, request.Temperature, maxTokens);
-        var id = "chatcmpl-" + context.TraceIdentifier.Replace(":", "-", StringComparison.Ordinal);
-        var created = time.GetUtcNow().ToUnixTimeSeconds();
-        if (request.Stream == true)
-        {
-            var (steps, streamFailure) = await chat.StartStreamAsync(turn, cancellationToken);
-            return streamFailure ?? (Results<Ok<ChatCompletion>, ServerSentEventsResult<string>, ApiErrorResult>)
-                TypedResults.ServerSentEvents(Chunks(steps!, id, created, turn.Model ?? chat.DefaultModel, cancellationToken));
-        }
-
-        var (response, failure) = await chat.CompleteAsync(turn, cancellationToken);
-        if (failure is not null)
-        {
-            return failure;
-        }
-        var usage = ChatEndpoints.UsageOf(response!.Usage);
-        return TypedResults.Ok(new ChatCompletion(id, "chat.completion", created, response.ModelId ?? turn.Model ?? chat.DefaultModel,
-            [new ChatCompletionChoice(0, new AssistantMessage("assistant", response.Text),
-                response.FinishReason?.Value ?? ChatFinishReason.Stop.Value)],
-            new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens)));
-    }
+    public static Task<Results<Ok<ChatCompletion>, ServerSentEventsResult<string>, ApiErrorResult>> CreateAsync(
+        HttpContext context, ChatPipeline pipeline, CancellationToken cancellationToken) =>
+        pipeline.HandleAsync(context, Surface, cancellationToken);
 
     /// <summary>The request's messages as a conversation, or the first problem with them.</summary>
     private static (List<ChatMessage>? Messages, string? Problem) Conversation(ChatCompletionRequest request, RequestLimitsOptions limits)
@@ -98,13 +55,7 @@ public static class OpenAiEndpoints
         var conversation = new List<ChatMessage>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
-            var role = messages[i]?.Role switch
-            {
-                "user" => ChatRole.User,
-                "assistant" => ChatRole.Assistant,
-                "system" or "developer" => ChatRole.System,
-                _ => (ChatRole?)null,
-            };
+            var role = ChatRequestValidator.RoleOf(messages[i]?.Role, acceptDeveloper: true);
             if (role is null)
             {
                 return (null, $"Field 'messages[{i}].role' must be one of 'system', 'developer', 'user' or 'assistant'.");
@@ -147,37 +98,68 @@ public static class OpenAiEndpoints
         }
     }
 
-    private static async IAsyncEnumerable<string> Chunks(IAsyncEnumerable<ChatStreamStep> steps, string id, long created,
-        string model, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>OpenAI's chat completions: <c>messages</c> in, a <c>chat.completion</c> or <c>chat.completion.chunk</c> events out.</summary>
+    private sealed class OpenAiChatSurface : ChatSurface<ChatCompletionRequest, ChatCompletion>
     {
-        var tally = new ChatStreamTally(model);
-        var first = true;
-        await foreach (var step in steps.WithCancellation(cancellationToken))
+        private static readonly OpenAiJsonContext ChunkJson = new(ErrorsJsonContext.CreateOptions());
+
+        public override JsonTypeInfo<ChatCompletionRequest> RequestType => OpenAiJsonContext.Default.ChatCompletionRequest;
+
+        public override string? ModelOf(ChatCompletionRequest request) => request.Model;
+
+        public override (ChatTurn? Turn, string? Problem) ToTurn(ChatCompletionRequest request, string? model,
+            RequestLimitsOptions limits, ChatService chat)
         {
-            if (step.Failure is { } failure)
+            var (messages, problem) = Conversation(request, limits);
+            var maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
+            problem ??= ChatRequestValidator.SamplingProblem(model, request.Temperature, maxTokens, chat,
+                request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens");
+            return problem is not null ? (null, problem) : (new ChatTurn(messages!, model, request.Temperature, maxTokens), null);
+        }
+
+        public override bool WantsStream(ChatCompletionRequest request, HttpRequest httpRequest) => request.Stream == true;
+
+        public override ChatCompletion Reply(ChatAnswer answer, ChatExchange exchange) =>
+            new(IdOf(exchange), "chat.completion", exchange.Started.ToUnixTimeSeconds(), answer.Model,
+                [new ChatCompletionChoice(0, new AssistantMessage("assistant", answer.Text), answer.FinishReason)],
+                new CompletionUsage(answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.TotalTokens));
+
+        public override async IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ChatExchange exchange,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var id = IdOf(exchange);
+            var created = exchange.Started.ToUnixTimeSeconds();
+            var first = true;
+            await foreach (var step in steps.WithCancellation(cancellationToken))
             {
-                // OpenAI's in-band error shape, which the SDKs recognise in a stream.
-                yield return JsonSerializer.Serialize(new StreamError(new StreamErrorDetail(
-                    failure.Message ?? ApiErrors.DefaultMessageFor(failure.StatusCode), ApiErrors.TitleFor(failure.StatusCode))),
-                    OpenAiErrorJson.Default.StreamError);
-                yield break;
-            }
-            var update = step.Update!;
-            tally.Observe(update);
-            if (update.Text is { Length: > 0 } || first)
-            {
-                yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, tally.Model,
-                    [new ChunkChoice(0, new ChunkDelta(first ? "assistant" : null, update.Text), null)]));
-                first = false;
+                switch (step)
+                {
+                    case ChatDelta delta:
+                        // The first chunk carries the role, as OpenAI's do.
+                        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, delta.Model,
+                            [new ChunkChoice(0, new ChunkDelta(first ? "assistant" : null, delta.Text), null)]));
+                        first = false;
+                        break;
+                    case ChatFinished finished:
+                        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model,
+                            [new ChunkChoice(0, new ChunkDelta(null, null), finished.FinishReason)]));
+                        var usage = finished.Usage;
+                        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model, [],
+                            new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens)));
+                        yield return "[DONE]";
+                        break;
+                    case ChatStreamFailed failed:
+                        // OpenAI's in-band error shape, which the SDKs recognise in a stream.
+                        yield return JsonSerializer.Serialize(new StreamError(new StreamErrorDetail(
+                            failed.Failure.Message, ApiErrors.TitleFor(ChatPipeline.StatusOf(failed.Failure)))),
+                            OpenAiErrorJson.Default.StreamError);
+                        break;
+                }
             }
         }
-        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, tally.Model,
-            [new ChunkChoice(0, new ChunkDelta(null, null), tally.FinishReason)]));
-        var totals = tally.Usage;
-        yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, tally.Model, [],
-            new CompletionUsage(totals.InputTokens, totals.OutputTokens, totals.TotalTokens)));
-        yield return "[DONE]";
-    }
 
-    private static string Chunk(ChatCompletionChunk chunk) => JsonSerializer.Serialize(chunk, ChunkJson.ChatCompletionChunk);
+        private static string IdOf(ChatExchange exchange) => "chatcmpl-" + exchange.RequestId.Replace(":", "-", StringComparison.Ordinal);
+
+        private static string Chunk(ChatCompletionChunk chunk) => JsonSerializer.Serialize(chunk, ChunkJson.ChatCompletionChunk);
+    }
 }

@@ -25,6 +25,7 @@ public sealed class MemoryRateLimitStore : IRateLimitStore
     private readonly RateLimitMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RateLimitPolicy, PolicyCounters> _policies = new();
+    private readonly MemoryTokenCounters _tokens;
 
     public MemoryRateLimitStore(IOptions<RateLimitOptions> options, TimeProvider time, RateLimitMetrics metrics,
         ILogger<MemoryRateLimitStore> logger)
@@ -33,6 +34,7 @@ public sealed class MemoryRateLimitStore : IRateLimitStore
         _maxTrackedClients = options.Value.MaxTrackedClients;
         _metrics = metrics;
         _logger = logger;
+        _tokens = new MemoryTokenCounters(time, _maxTrackedClients);
     }
 
     public string State => StateName;
@@ -42,6 +44,18 @@ public sealed class MemoryRateLimitStore : IRateLimitStore
 
     public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount) =>
         ValueTask.FromResult(Take(policy, client, amount));
+
+    public ValueTask<TokenTake> ReserveTokensAsync(RateLimitPolicy budget, ClientKey client, long minimum, long maximum) =>
+        ValueTask.FromResult(ReserveTokens(budget, client, minimum, maximum));
+
+    public ValueTask<TokenTake> SettleTokensAsync(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction) =>
+        ValueTask.FromResult(SettleTokens(budget, client, reservation, correction));
+
+    public TokenTake ReserveTokens(RateLimitPolicy budget, ClientKey client, long minimum, long maximum) =>
+        _tokens.Reserve(budget, client, minimum, maximum);
+
+    public TokenTake SettleTokens(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction) =>
+        _tokens.Settle(budget, client, reservation, correction);
 
     public PermitTake Take(RateLimitPolicy policy, ClientKey client, int amount)
     {

@@ -20,15 +20,27 @@ public sealed class RateLimitDecision(RateLimitPolicy policy, string clientId, P
     /// <summary>Whole seconds until <see cref="Reset"/>, rounded up and at least 1.</summary>
     public int SecondsUntilReset { get; } = Math.Max(1, (int)Math.Ceiling((take.Reset - take.Now).TotalSeconds));
 
-    public void WriteHeaders(IHeaderDictionary headers)
+    /// <summary>The request limit's headers, and a chat call's token budget beside them when it has one.</summary>
+    public void WriteHeaders(IHeaderDictionary headers, TokenBalance? tokens = null)
     {
         var remainingText = Remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Limit"] = Policy.LimitHeader;
         headers["X-RateLimit-Remaining"] = remainingText;
         headers["X-RateLimit-Reset"] = Policy.FormatReset(Reset);
-        headers["RateLimit-Policy"] = Policy.PolicyHeader;
+        if (tokens is null)
+        {
+            headers["RateLimit-Policy"] = Policy.PolicyHeader;
+            headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,
+                $"\"{Policy.Name}\";r={remainingText};t={SecondsUntilReset}");
+            return;
+        }
+        var tokensRemainingText = tokens.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Limit-Tokens"] = tokens.Budget.LimitHeader;
+        headers["X-RateLimit-Remaining-Tokens"] = tokensRemainingText;
+        headers["X-RateLimit-Reset-Tokens"] = tokens.Budget.FormatReset(tokens.Reset);
+        headers["RateLimit-Policy"] = string.Concat(Policy.PolicyHeader, ", ", tokens.Budget.PolicyHeader);
         headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,
-            $"\"{Policy.Name}\";r={remainingText};t={SecondsUntilReset}");
+            $"\"{Policy.Name}\";r={remainingText};t={SecondsUntilReset}, \"{tokens.Budget.Name}\";r={tokensRemainingText};t={tokens.SecondsUntilReset}");
     }
 
     public string RejectionMessage() => string.Create(CultureInfo.InvariantCulture,

@@ -47,7 +47,8 @@ public static class RateLimitEndpointExtensions
         response.OnStarting(static state =>
         {
             var (response, decision) = ((HttpResponse, RateLimitDecision))state;
-            decision.WriteHeaders(response.Headers);
+            // A chat call's token budget, when it reserved some, is told beside the request limit.
+            decision.WriteHeaders(response.Headers, response.HttpContext.Features.Get<TokenBalance>());
             return Task.CompletedTask;
         }, (response, decision));
         return decision.IsAllowed

@@ -19,6 +19,9 @@ public sealed class RateLimitOptions
 
     public PublicRateLimitOptions Public { get; set; } = new();
 
+    /// <summary>The default budget of LLM tokens per client and window; off while its permit limit is unset.</summary>
+    public TokenLimitOptions Tokens { get; set; } = new();
+
     /// <summary>Named limits a client of the clients file can be given with <c>"tier"</c>: <c>RateLimit:Tiers:gold</c>.</summary>
     public Dictionary<string, RateLimitTierOptions> Tiers { get; set; } = new(StringComparer.Ordinal);
 
@@ -36,12 +39,18 @@ public sealed class RateLimitTierOptions
     public TokenLimitOptions? Tokens { get; set; }
 }
 
-/// <summary>A budget of LLM tokens per window (enforced by the token budgets).</summary>
+/// <summary>A budget of LLM tokens per window (input and output tokens together, as the provider reports them).</summary>
 public sealed class TokenLimitOptions
 {
+    /// <summary>The window when no level sets one: a day.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
+
+    /// <summary>Tokens per window; at most <see cref="int.MaxValue"/>, which no real budget reaches.</summary>
     public long? PermitLimit { get; set; }
 
     public TimeSpan? Window { get; set; }
+
+    public static bool IsValidLimit(long? limit) => limit is null or (>= 1 and <= int.MaxValue);
 }
 
 /// <summary>The public health check's per-IP policy, generous enough that load-balancer probes never trip it.</summary>

@@ -16,6 +16,8 @@ public static class RateLimitServiceExtensions
             .Validate(o => IsValidWindow(o.Public.Window), "RateLimit:Public:Window must be a whole number of seconds from 00:00:01 to 1.00:00:00.")
             .Validate(o => o.Tiers.Values.All(t => t.PermitLimit is null or >= 1 && (t.Window is null || IsValidWindow(t.Window.Value))),
                 "RateLimit:Tiers: each tier's PermitLimit must be at least 1 and its Window a whole number of seconds from 00:00:01 to 1.00:00:00.")
+            .Validate(o => IsValidTokenLimit(o.Tokens) && o.Tiers.Values.All(t => t.Tokens is null || IsValidTokenLimit(t.Tokens)),
+                "RateLimit:Tokens (and each tier's Tokens): PermitLimit must be from 1 to 2147483647 and Window a whole number of seconds from 00:00:01 to 1.00:00:00.")
             .ValidateOnStart();
         services.AddOptions<RedisStoreOptions>()
             .BindConfiguration(RedisStoreOptions.SectionName)
@@ -33,8 +35,12 @@ public static class RateLimitServiceExtensions
                 : provider.GetRequiredService<MemoryRateLimitStore>());
         services.AddHostedService<RateLimitStoreStartup>();
         services.AddSingleton<ClientRateLimiter>();
+        services.AddSingleton<TokenBudget>();
         return services;
     }
 
     private static bool IsValidWindow(TimeSpan window) => RateLimitOptions.IsValidWindow(window);
+
+    private static bool IsValidTokenLimit(TokenLimitOptions tokens) =>
+        TokenLimitOptions.IsValidLimit(tokens.PermitLimit) && (tokens.Window is null || IsValidWindow(tokens.Window.Value));
 }

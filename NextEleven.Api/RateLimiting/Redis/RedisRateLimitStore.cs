@@ -88,6 +88,54 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         return new ValueTask<PermitTake>(TakeFromRedisAsync(policy, client, amount));
     }
 
+    public ValueTask<TokenTake> ReserveTokensAsync(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
+    {
+        // No shortcut for an exhausted client here: settlements give tokens back before the window ends.
+        if (_inFallback)
+        {
+            return ValueTask.FromResult(ReserveTokensInMemory(budget, client, minimum, maximum));
+        }
+        return new ValueTask<TokenTake>(OnRedisAsync(
+            () => TokenScript.ReserveAsync(_database!, TokenKey(client), budget, minimum, maximum),
+            () => ReserveTokensInMemory(budget, client, minimum, maximum)));
+    }
+
+    public ValueTask<TokenTake> SettleTokensAsync(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction)
+    {
+        // Settled where it was reserved. A settlement Redis misses leaves the reservation standing: the
+        // client is charged its cap, never less than it used.
+        if (reservation.InMemory)
+        {
+            return ValueTask.FromResult(_memory.SettleTokens(budget, client, reservation, correction));
+        }
+        return new ValueTask<TokenTake>(OnRedisAsync(
+            () => TokenScript.SettleAsync(_database!, TokenKey(client), budget, reservation, correction),
+            () => reservation with { Granted = 0 }));
+    }
+
+    private TokenTake ReserveTokensInMemory(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
+    {
+        _metrics.DecidedInFallback(budget.Name);
+        return _memory.ReserveTokens(budget, client, minimum, maximum);
+    }
+
+    /// <summary>A token script call under the same timeout and failure counting as a permit decision.</summary>
+    private async Task<TokenTake> OnRedisAsync(Func<Task<TokenTake>> call, Func<TokenTake> otherwise)
+    {
+        TokenTake take;
+        try
+        {
+            take = await call().WaitAsync(_options.Timeout, _time).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is RedisException or TimeoutException)
+        {
+            CountFailure(failure);
+            return otherwise();
+        }
+        Volatile.Write(ref _failuresInARow, 0);
+        return take;
+    }
+
     private async Task<PermitTake> TakeFromRedisAsync(RateLimitPolicy policy, ClientKey client, int amount)
     {
         PermitTake take;
@@ -100,10 +148,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         {
             // A call that timed out may still land in Redis and count there too: a client can only lose a
             // permit by it, never gain one.
-            if (Interlocked.Increment(ref _failuresInARow) >= FailuresBeforeFallback)
-            {
-                EnterFallback(failure);
-            }
+            CountFailure(failure);
             return FromMemory(policy, client, amount);
         }
         Volatile.Write(ref _failuresInARow, 0);
@@ -117,6 +162,21 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// </summary>
     private RedisKey CounterKey(RateLimitPolicy policy, ClientKey client) =>
         string.Concat(_options.KeyPrefix, "rl:{", client.ToString(), "}:", policy.Name);
+
+    /// <summary>
+    /// <c>{prefix}tk:{client}:tokens</c>: apart from the permit counters, whose last part is a policy name
+    /// that a client or tier could share with the token budget's.
+    /// </summary>
+    private RedisKey TokenKey(ClientKey client) =>
+        string.Concat(_options.KeyPrefix, "tk:{", client.ToString(), "}:", TokenBudget.PolicyName);
+
+    private void CountFailure(Exception failure)
+    {
+        if (Interlocked.Increment(ref _failuresInARow) >= FailuresBeforeFallback)
+        {
+            EnterFallback(failure);
+        }
+    }
 
     private PermitTake FromMemory(RateLimitPolicy policy, ClientKey client, int amount)
     {
