@@ -57,6 +57,8 @@ public sealed class PrometheusScrapeTests
         Assert.Equal(1, await prometheus.WaitForValueAsync("""sum(nexteleven_rate_limit_requests_total{client="default",result="rejected"})""", 1));
         Assert.Equal(2, await prometheus.WaitForValueAsync("""sum(nexteleven_rate_limit_requests_total{client="anonymous",result="rejected"})""", 2));
         Assert.Equal(1, await prometheus.WaitForValueAsync("""sum(nexteleven_ready)""", 1));
+        // Four answers of the offline responder to "Hi": one input token each.
+        Assert.Equal(4, await prometheus.WaitForValueAsync("""sum(nexteleven_chat_tokens_total{client="default",direction="input"})""", 4));
         Assert.Equal(1, await prometheus.WaitForValueAsync("""sum(nexteleven_rate_limit_store{store="memory"})""", 1));
 
         // Every query of the shipped dashboard parses and runs against the real series.

@@ -171,6 +171,20 @@ public sealed class TokenBudgetTests
     }
 
     [Fact]
+    public async Task WithRedisUnreachableTheBudgetIsKeptInMemory()
+    {
+        using var factory = WithBudget("redis", tokens: 5_000, ("ConnectionStrings:Redis", $"127.0.0.1:{TestRedis.FreePort()},connectTimeout=500"));
+        var client = factory.CreateClient(Key);
+
+        var (first, firstBody) = await Chat(client, """{"message":"Hello"}""");
+        var (second, secondBody) = await Chat(client, """{"message":"Hello again"}""");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(5_000 - TotalOf(firstBody), TokenHeaders.From(first).Remaining);
+        Assert.Equal(5_000 - TotalOf(firstBody) - TotalOf(secondBody), TokenHeaders.From(second).Remaining);
+    }
+
+    [Fact]
     public async Task WithoutABudgetNoTokenHeadersAreSentAndNothingIsReserved()
     {
         using var factory = new NextElevenApiFactory();
