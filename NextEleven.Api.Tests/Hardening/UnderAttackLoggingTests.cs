@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NextEleven.Api.Observability;
+using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Tests.Infrastructure;
 using Serilog.Events;
 
@@ -7,9 +10,10 @@ namespace NextEleven.Api.Tests.Hardening;
 public sealed class UnderAttackLoggingTests
 {
     [Fact]
-    public async Task AFloodOfBadKeysLogsOneWarningEachWithAddressAndFingerprintButNeverAKey()
+    public async Task AFloodOfBadKeysLogsItsFirstLineThenOneSummaryAndNeverAKey()
     {
         using var factory = new NextElevenApiFactory { Settings = { ["RateLimit:PermitLimit"] = "1000" } };
+        using var metrics = new MetricRecorder(factory.Services.GetRequiredService<RateLimitMetrics>().Meter);
         var client = factory.CreateClient();
         var keys = Enumerable.Range(0, 40).Select(i => $"guessed-key-{i:D4}-aaaaaaaaaaaaaaaaaaaaaaaa").ToList();
         var ids = new List<string>();
@@ -22,24 +26,83 @@ public sealed class UnderAttackLoggingTests
             ids.Add(ApiAssert.RequestId(response));
         }
 
-        var lines = new List<LogEvent>();
-        foreach (var id in ids)
-        {
-            lines.Add(await factory.Logs.RequestLineAsync(id));
-        }
+        var first = await factory.Logs.RequestLineAsync(ids[0]);
+        Assert.Equal(LogEventLevel.Warning, first.Level);
+        Assert.Equal("\"203.0.113.66\"", first.Properties["ClientAddress"].ToString());
+        Assert.Matches("^\"invalid_[0-9a-f]{8}\"$", first.Properties["KeyId"].ToString());
+        Assert.Null(first.Exception);
+        Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Warning);
+        Assert.Equal(39, metrics.Sum("nexteleven.log.suppressed_rejections", ("status", "401")));
 
-        Assert.All(lines, line =>
-        {
-            Assert.Equal(LogEventLevel.Warning, line.Level);
-            Assert.Equal("\"203.0.113.66\"", line.Properties["ClientAddress"].ToString());
-            Assert.Matches("^\"invalid_[0-9a-f]{8}\"$", line.Properties["KeyId"].ToString());
-            Assert.Null(line.Exception);
-        });
-        Assert.Equal(keys.Count, lines.Select(l => l.Properties["KeyId"].ToString()).Distinct().Count());
+        // The summary comes at the next interval: the client, its budget and how many were not logged.
+        factory.Time.Advance(RejectionLogSampler.SummaryInterval);
+        var summary = await WaitForAsync(factory, e => e.Properties.ContainsKey("Rejected"));
+        Assert.Equal(LogEventLevel.Warning, summary.Level);
+        Assert.Equal("39", summary.Properties["Rejected"].ToString());
+        Assert.Equal("401", summary.Properties["StatusCode"].ToString());
+        Assert.Equal("\"anonymous\"", summary.Properties["ClientId"].ToString());
+        Assert.Equal("\"ip:203.0.113.66\"", summary.Properties["Partition"].ToString());
+        Assert.Equal("\"default\"", summary.Properties["Policy"].ToString());
+        Assert.Equal(2, factory.Logs.Events.Count(e => e.Level == LogEventLevel.Warning));
         Assert.DoesNotContain(factory.Logs.Events, e => e.Exception is not null || e.Level >= LogEventLevel.Error);
-        Assert.Equal(keys.Count, factory.Logs.Events.Count(e => e.Level == LogEventLevel.Warning));
         var everything = factory.Logs.RenderAll();
         Assert.All(keys, key => Assert.DoesNotContain(key, everything, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A429FloodIsSummarisedPerClientAndEachNewWindowLogsItsFirstAgain()
+    {
+        using var factory = new NextElevenApiFactory { Settings = { ["RateLimit:PermitLimit"] = "2" } };
+        var client = factory.CreateClient(NextElevenApiFactory.TestApiKey);
+        async Task<List<string>> Flood(int count)
+        {
+            var ids = new List<string>();
+            for (var i = 0; i < count; i++)
+            {
+                using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
+                ids.Add(ApiAssert.RequestId(response));
+            }
+            return ids;
+        }
+
+        var firstWindow = await Flood(12);
+        await factory.Logs.RequestLineAsync(firstWindow[2]);
+        // A probe from another address is its own client: its first rejection is logged too.
+        var other = HttpRequests.Chat("""{"message":"Hi"}""");
+        other.Headers.Add(NextElevenApiFactory.PeerAddressHeader, "192.0.2.200");
+        using (var otherResponse = await factory.CreateClient().SendAsync(other))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, otherResponse.StatusCode);
+            await factory.Logs.RequestLineAsync(ApiAssert.RequestId(otherResponse));
+        }
+        Assert.Equal(2, factory.Logs.Events.Count(e => e.Level == LogEventLevel.Warning));
+
+        // The window ends (an hour by default): its summary is written, and the next window starts logging afresh.
+        factory.Time.Advance(TimeSpan.FromHours(1));
+        var summary = await WaitForAsync(factory, e => e.Properties.ContainsKey("Rejected"));
+        Assert.Equal("9", summary.Properties["Rejected"].ToString());
+        Assert.Equal("429", summary.Properties["StatusCode"].ToString());
+        Assert.Equal("\"default\"", summary.Properties["ClientId"].ToString());
+        Assert.Equal("\"client:default\"", summary.Properties["Partition"].ToString());
+        var secondWindow = await Flood(4);
+        var line = await factory.Logs.RequestLineAsync(secondWindow[2]);
+        Assert.Equal(LogEventLevel.Warning, line.Level);
+        Assert.Equal("429", line.Properties["StatusCode"].ToString());
+        Assert.DoesNotContain(factory.Logs.Events, e => e.Properties.TryGetValue("RequestId", out var id)
+            && id.ToString() == $"\"{secondWindow[3]}\"");
+    }
+
+    private static async Task<LogEvent> WaitForAsync(NextElevenApiFactory factory, Func<LogEvent, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (factory.Logs.Events.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     [Fact]

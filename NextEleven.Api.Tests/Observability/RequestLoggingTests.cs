@@ -22,8 +22,10 @@ public sealed class RequestLoggingTests
             new HttpRequestMessage(HttpMethod.Get, "/api/nope") { Headers = { { "X-API-Key", NextElevenApiFactory.TestApiKey } } },
         };
         var ids = new List<string>();
-        foreach (var request in requests)
+        foreach (var (request, i) in requests.Select((request, i) => (request, i)))
         {
+            // Each from its own address: a second rejection of one client in a window is summarised, not logged.
+            request.Headers.Add(NextElevenApiFactory.PeerAddressHeader, $"198.51.100.{i + 1}");
             using var response = await client.SendAsync(request);
             ids.Add(ApiAssert.RequestId(response));
         }

@@ -1,5 +1,3 @@
-using NextEleven.Api.RateLimiting;
-using NextEleven.Api.Security;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
@@ -16,6 +14,8 @@ public static class LoggingExtensions
     public static IHostApplicationBuilder AddSerilogLogging(this IHostApplicationBuilder builder)
     {
         var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton<RejectionLogSampler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RejectionLogSampler>());
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
         {
             // Defaults in code, so the service logs sensibly from any folder; the Serilog section of the
@@ -54,30 +54,6 @@ public static class LoggingExtensions
         return builder;
     }
 
-    /// <summary>One line per request: method, path, status, elapsed, request id, client id and key id (never the key), address.</summary>
-    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
-        app.UseSerilogRequestLogging(options =>
-        {
-            // This host's logger, not the static one: several hosts (tests) may run side by side.
-            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
-            options.MessageTemplate =
-                "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms (request {RequestId}, client {ClientId}, key {KeyId}, address {ClientAddress})";
-            // Probes come every few seconds from every load balancer (a 503 from /readyz included): not worth a line each.
-            options.GetLevel = static (context, _, exception) => exception is null
-                && (context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz"))
-                ? LogEventLevel.Debug
-                : exception is not null || context.Response.StatusCode >= 500
-                ? LogEventLevel.Error
-                : context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests
-                    ? LogEventLevel.Warning
-                    : LogEventLevel.Information;
-            options.EnrichDiagnosticContext = static (diagnostics, context) =>
-            {
-                diagnostics.Set("RequestId", context.TraceIdentifier);
-                var identity = context.Features.Get<ClientIdentity>();
-                diagnostics.Set("ClientId", identity?.ClientId ?? ClientRateLimiter.AnonymousClientId);
-                diagnostics.Set("KeyId", identity?.KeyId ?? "none");
-                diagnostics.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            };
-        });
+    /// <summary>One line per request (see <see cref="RequestLogMiddleware"/>).</summary>
+    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.UseMiddleware<RequestLogMiddleware>();
 }

@@ -89,6 +89,6 @@ public sealed class ClientRateLimiter
     {
         var clientId = client.ClientId ?? AnonymousClientId;
         _metrics.Decided(policy.Name, clientId, take.IsTaken);
-        return new RateLimitDecision(policy, clientId, take);
+        return new RateLimitDecision(policy, client, clientId, take);
     }
 }

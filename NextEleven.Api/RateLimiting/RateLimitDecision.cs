@@ -3,9 +3,12 @@ using System.Globalization;
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>What the limiter decided for one request, and the headers that tell the client.</summary>
-public sealed class RateLimitDecision(RateLimitPolicy policy, string clientId, PermitTake take)
+public sealed class RateLimitDecision(RateLimitPolicy policy, ClientKey partition, string clientId, PermitTake take)
 {
     public RateLimitPolicy Policy { get; } = policy;
+
+    /// <summary>Whose budget it is: the client's, or the address's without a valid key.</summary>
+    public ClientKey Partition { get; } = partition;
 
     /// <summary>The client id the budget belongs to, <c>anonymous</c> for an address: for metrics, never a key or an IP.</summary>
     public string ClientId { get; } = clientId;

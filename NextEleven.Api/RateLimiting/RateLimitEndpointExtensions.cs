@@ -41,6 +41,8 @@ public static class RateLimitEndpointExtensions
     {
         var context = invocationContext.HttpContext;
         var response = context.Response;
+        // For the request log: it summarises a flood of rejections per client rather than writing a line each.
+        context.Features.Set(decision);
         // The framework's request metrics (http.server.request.duration) by client too; present only while something listens.
         context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new KeyValuePair<string, object?>("client", decision.ClientId));
         // Written as the response starts, so the headers survive an exception handler clearing them.
