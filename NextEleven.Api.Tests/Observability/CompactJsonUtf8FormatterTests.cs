@@ -51,7 +51,7 @@ public sealed class CompactJsonUtf8FormatterTests
                     new LogEventProperty("ClientId", new ScalarValue("acme-web")),
                 ], ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom()),
             "warning with exception" => new LogEvent(timestamp, LogEventLevel.Warning, new InvalidOperationException("boom"),
-                parser.Parse("Redis did not answer ({Reason})"),
+                parser.Parse("Redis did not answer (\"{Reason}\" \\ <tag>)"),
                 [new LogEventProperty("Reason", new ScalarValue("TimeoutException")), new LogEventProperty("@odd", new ScalarValue(true))]),
             _ => new LogEvent(timestamp, LogEventLevel.Debug, null, parser.Parse("Values {A} {B} {C} {D} {E} {F}"),
             [
