@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 
 namespace NextEleven.Api.Errors;
 
@@ -78,8 +79,11 @@ public static class ApiErrors
             message ?? DefaultMessageFor(statusCode),
             context.TraceIdentifier,
             retryAfter);
-        return response.WriteAsJsonAsync(body, ErrorsJsonContext.Relaxed.ApiErrorBody, contentType: "application/json",
-            cancellationToken: CancellationToken.None);
+        // Small and whole: sent with a Content-Length in one write, not chunked through the JSON stream writer.
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, ErrorsJsonContext.Relaxed.ApiErrorBody);
+        response.ContentType = "application/json";
+        response.ContentLength = json.Length;
+        return response.Body.WriteAsync(json, 0, json.Length, CancellationToken.None);
     }
 
     /// <summary>Fills an empty error response (404/405 from routing, 400 from the server) with the JSON body.</summary>
