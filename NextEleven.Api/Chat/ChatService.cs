@@ -39,7 +39,7 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
     /// <summary>The models the caller may name.</summary>
     public IEnumerable<string> ModelsFor(ChatCaller caller) => ModelAccess.For(caller.Client, Models);
 
-    public async Task<ChatOutcome<ChatAnswer>> CompleteAsync(ChatCaller caller, ChatTurn turn, CancellationToken aborted)
+    public async ValueTask<ChatOutcome<ChatAnswer>> CompleteAsync(ChatCaller caller, ChatTurn turn, CancellationToken aborted)
     {
         var conversation = Conversation(turn);
         var (reservation, refusal) = await ReserveAsync(caller, turn, conversation);
@@ -126,10 +126,12 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
     /// ends without a finish reason (closed early, not an event stream, an error event inside it) is a
     /// failure, never a completion.
     /// </summary>
-    private async IAsyncEnumerable<ChatStreamStep> Continue(ChatCaller caller, string model, TokenReservation? reservation,
+    private async IAsyncEnumerable<ChatStreamStep> Continue(ChatCaller caller, string requestedModel, TokenReservation? reservation,
         IAsyncEnumerator<ChatResponseUpdate> updates, CancellationTokenSource deadline, CancellationToken aborted,
         [EnumeratorCancellation] CancellationToken cancellation = default)
     {
+        // Steps name the model as the provider reports it; metrics keep the one the request resolved (a bounded label).
+        var model = requestedModel;
         UsageDetails? usage = null;
         try
         {
@@ -181,7 +183,7 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
         {
             // However the stream ended (finished, failed, or the client gone), output may have been
             // delivered: settle to what the provider reported, or keep the whole reservation.
-            await SettleAsync(caller, model, reservation, usage, delivered: true);
+            await SettleAsync(caller, requestedModel, reservation, usage, delivered: true);
         }
     }
 
@@ -238,7 +240,7 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
         return await budget.SettleAsync(reservation, used);
     }
 
-    private async Task<(ChatResponse? Response, ChatFailure? Failure)> GetResponseAsync(IList<ChatMessage> conversation,
+    private async ValueTask<(ChatResponse? Response, ChatFailure? Failure)> GetResponseAsync(IList<ChatMessage> conversation,
         ChatOptions chatOptions, CancellationToken aborted)
     {
         if (_options.IsEcho)

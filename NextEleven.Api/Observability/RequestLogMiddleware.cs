@@ -32,6 +32,7 @@ public sealed class RequestLogMiddleware
     private static readonly ScalarValue AnonymousClient = new(ClientRateLimiter.AnonymousClientId);
     private static readonly ScalarValue NoKey = new("none");
     private static readonly ScalarValue UnknownAddress = new("unknown");
+    private static readonly LogEventProperty SourceContextProperty = new(Constants.SourceContextPropertyName, new ScalarValue(SourceContext));
 
     private readonly RequestDelegate _next;
     private readonly Serilog.ILogger _logger;
@@ -83,6 +84,8 @@ public sealed class RequestLogMiddleware
             new("RequestPath", new ScalarValue(PathOf(context))),
             new("StatusCode", new ScalarValue(statusCode)),
             new("Elapsed", new ScalarValue(Stopwatch.GetElapsedTime(start).TotalMilliseconds)),
+            // Already here, the logger's own SourceContext adds nothing: the event's dictionary is sized once.
+            SourceContextProperty,
         ];
         var activity = Activity.Current;
         _logger.Write(new LogEvent(DateTimeOffset.Now, level, exception, ParsedTemplate, properties,
