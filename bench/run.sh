@@ -82,6 +82,8 @@ pids+=($!)
 for _ in $(seq 1 50); do redis-cli -p 5199 ping >/dev/null 2>&1 && break; sleep 0.1; done
 start baseline 5101 dotnet "$work/baseline/Baseline.dll" --urls http://127.0.0.1:5101
 service chat 5102 RateLimit__PermitLimit=2000000000
+# A token budget that never runs out: every chat call reserves and settles its tokens.
+service budget 5110 RateLimit__PermitLimit=2000000000 RateLimit__Tokens__PermitLimit=2000000000
 service limited 5103 RateLimit__PermitLimit=1
 start peer 5104 env PORT=5104 NEXTELEVEN_API_KEY="$KEY" node "$bench/peer/server.js"
 start upstream 5105 dotnet "$work/upstream/Upstream.dll" --urls http://127.0.0.1:5105
@@ -116,19 +118,20 @@ col() { awk -v c="$1" '{print $c}'; }
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.3f", v }'; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
-scenarios=(bare chat limited unauthorized redis redis_limited peer)
+scenarios=(bare chat budget limited unauthorized redis redis_limited peer)
 declare -A url=(
   [bare]=http://127.0.0.1:5101/api/chat
   [chat]=http://127.0.0.1:5102/api/chat
+  [budget]=http://127.0.0.1:5110/api/chat
   [limited]=http://127.0.0.1:5103/api/chat
   [unauthorized]=http://127.0.0.1:5102/api/chat
   [redis]=http://127.0.0.1:5108/api/chat
   [redis_limited]=http://127.0.0.1:5109/api/chat
   [peer]=http://127.0.0.1:5104/api/chat
 )
-declare -A keyfor=([bare]="" [chat]=$KEY [limited]=$KEY [unauthorized]="" [redis]=$KEY [redis_limited]=$KEY [peer]=$KEY)
-declare -A expect=([bare]=200 [chat]=200 [limited]=429 [unauthorized]=401 [redis]=200 [redis_limited]=429 [peer]=200)
-declare -A serverof=([bare]=baseline [chat]=chat [limited]=limited [unauthorized]=chat [redis]=redis
+declare -A keyfor=([bare]="" [chat]=$KEY [budget]=$KEY [limited]=$KEY [unauthorized]="" [redis]=$KEY [redis_limited]=$KEY [peer]=$KEY)
+declare -A expect=([bare]=200 [chat]=200 [budget]=200 [limited]=429 [unauthorized]=401 [redis]=200 [redis_limited]=429 [peer]=200)
+declare -A serverof=([bare]=baseline [chat]=chat [budget]=budget [limited]=limited [unauthorized]=chat [redis]=redis
   [redis_limited]=redis_limited [peer]=peer)
 pid_of() { local name="pid_${serverof[$1]}"; echo "${!name}"; }
 
@@ -264,6 +267,7 @@ Command: \`bench/run.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNEC
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 $(row bare "bare minimal API (baseline)" "ceiling")
 $(row chat "authenticated POST /api/chat, offline responder" "CPU ≤ 1.25×, req/s ≥ 0.85×, p99 ≤ +1 ms")
+$(row budget "the same with a token budget (reserve, then settle)" "")
 $(row limited "429 path (client over its limit)" "CPU ≤ 1.00×")
 $(row unauthorized "401 path (no key)" "CPU ≤ 1.00×")
 $(row redis "authenticated chat, Redis store" "req/s ≥ 0.6× of in-memory chat, p99 ≤ +1 ms of it")
