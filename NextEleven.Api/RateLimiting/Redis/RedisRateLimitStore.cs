@@ -103,7 +103,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     public ValueTask<TokenTake> SettleTokensAsync(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction)
     {
         // Settled where it was reserved. A settlement Redis misses leaves the reservation standing: the
-        // client is charged its cap, never less than it used.
+        // client is charged what it reserved (its estimate and cap) instead of what it used.
         if (reservation.InMemory)
         {
             return ValueTask.FromResult(_memory.SettleTokens(budget, client, reservation, correction));
