@@ -40,11 +40,11 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         return request;
     }
 
-    private static async Task<long> RemainingAfterOneMore(HttpClient client)
+    /// <summary>Makes one more JSON call and reads what the budget held before it (its reply takes 12 + 5).</summary>
+    private static async Task<long> RemainingBeforeOneMoreCall(HttpClient client)
     {
         using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        // The fake provider reports 12 + 5 tokens for a JSON reply.
         return TokenHeaders.From(response).Remaining + 17;
     }
 
@@ -67,7 +67,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         // The stream's headers went out with its reservation: the estimate and the whole output cap (Chat:MaxOutputTokens).
         Assert.Equal(100_000 - 49 - (HiEstimate + 32_768), TokenHeaders.From(stream).Remaining);
         _provider.Respond = Replies.Json("Hello");
-        Assert.Equal(100_000 - 49 - 38, await RemainingAfterOneMore(client));
+        Assert.Equal(100_000 - 49 - 38, await RemainingBeforeOneMoreCall(client));
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         Assert.Equal(100_000, TokenHeaders.From(json).Remaining);
         Assert.Equal(100_000, TokenHeaders.From(stream).Remaining);
         _provider.Respond = Replies.Json("Hello");
-        Assert.Equal(100_000, await RemainingAfterOneMore(client));
+        Assert.Equal(100_000, await RemainingBeforeOneMoreCall(client));
     }
 
     [Theory]
@@ -150,7 +150,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
 
         Assert.Contains("error", events[^1], StringComparison.Ordinal);
         _provider.Respond = Replies.Json("Hello");
-        Assert.Equal(100_000 - 23, await RemainingAfterOneMore(client));
+        Assert.Equal(100_000 - 23, await RemainingBeforeOneMoreCall(client));
     }
 
     [Theory]
@@ -166,7 +166,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
 
         Assert.Contains("error", events[^1], StringComparison.Ordinal);
         _provider.Respond = Replies.Json("Hello");
-        Assert.Equal(100_000 - (HiEstimate + 32_768), await RemainingAfterOneMore(client));
+        Assert.Equal(100_000 - (HiEstimate + 32_768), await RemainingBeforeOneMoreCall(client));
     }
 
     [Fact]
@@ -187,13 +187,14 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         // The stream is settled as its call unwinds, just after the upstream call is dropped.
         _provider.Respond = Replies.Json("Hello");
         var expected = 100_000 - (HiEstimate + 1000);
+        // What the budget holds apart from the polls themselves (each takes 17).
         long remaining;
-        var calls = 0;
+        var polls = 0;
         do
         {
-            remaining = await RemainingAfterOneMore(client) + (17 * calls++);
+            remaining = await RemainingBeforeOneMoreCall(client) + (17 * polls++);
         }
-        while (remaining != expected && calls < 50);
+        while (remaining != expected && polls < 50);
         Assert.Equal(expected, remaining);
     }
 
