@@ -12,8 +12,8 @@ namespace NextEleven.Api.Observability;
 /// metrics still count every rejection (<c>nexteleven_auth_rejections_total</c>,
 /// <c>nexteleven_rate_limit_requests_total</c>).
 /// <para>
-/// Memory is bounded: past <see cref="MaxTrackedClients"/> clients in a summary period, new clients'
-/// rejections go uncounted in lines of their own and are summed in one line for all of them.
+/// Memory is bounded: with <see cref="MaxTrackedClients"/> clients tracked (each until its window ends),
+/// further clients' rejections get no line of their own and are summed in one line for all of them.
 /// </para>
 /// </summary>
 public sealed partial class RejectionLogSampler : IHostedService, IDisposable
@@ -28,6 +28,7 @@ public sealed partial class RejectionLogSampler : IHostedService, IDisposable
     private readonly ILogger _logger;
     private readonly Counter<long> _suppressed;
     private long _untracked;
+    private int _tracked; // the dictionary's own Count takes every lock
     private ITimer? _timer;
 
     public RejectionLogSampler(TimeProvider time, RateLimitMetrics metrics, ILogger<RejectionLogSampler> logger)
@@ -55,7 +56,7 @@ public sealed partial class RejectionLogSampler : IHostedService, IDisposable
             Suppressed(statusCode);
             return false;
         }
-        if (flood is null && _floods.Count >= MaxTrackedClients)
+        if (flood is null && Volatile.Read(ref _tracked) >= MaxTrackedClients)
         {
             Interlocked.Increment(ref _untracked);
             Suppressed(statusCode);
@@ -70,6 +71,7 @@ public sealed partial class RejectionLogSampler : IHostedService, IDisposable
         }
         if (flood is null && _floods.TryAdd(key, fresh))
         {
+            Interlocked.Increment(ref _tracked);
             return true;
         }
         // Another request of the same client got there first: it logs, this one counts.
@@ -106,7 +108,10 @@ public sealed partial class RejectionLogSampler : IHostedService, IDisposable
             if (final || entry.Value.Reset <= now)
             {
                 // Removed only if no new window has replaced it meanwhile.
-                _floods.TryRemove(entry);
+                if (_floods.TryRemove(entry))
+                {
+                    Interlocked.Decrement(ref _tracked);
+                }
             }
         }
         var untracked = Interlocked.Exchange(ref _untracked, 0);
