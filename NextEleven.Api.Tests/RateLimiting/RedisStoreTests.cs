@@ -155,7 +155,7 @@ public sealed class RedisStoreTests
 
         Assert.Equal("1", counter.Single(entry => entry.Name == "n").Value.ToString());
         Assert.NotNull(ttl);
-        Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(PermitScript.GraceMilliseconds));
+        Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(CounterScript.GraceMilliseconds));
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class RedisStoreTests
 
     private static async Task<bool> ScriptIsCached(ConnectionMultiplexer redis)
     {
-        var exists = await redis.GetDatabase().ExecuteAsync("SCRIPT", "EXISTS", PermitScript.Sha1Hex);
+        var exists = await redis.GetDatabase().ExecuteAsync("SCRIPT", "EXISTS", PermitScript.Script.Sha1Hex);
         return (long)((RedisResult[])exists!)[0] == 1;
     }
 }

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace NextEleven.Api.RateLimiting.Redis;
+
+/// <summary>
+/// A Lua script over one client's window counter, run by its SHA-1 in one round trip. Every counter script
+/// starts with <see cref="WindowPrelude"/>: the window from the server's own clock (<c>TIME</c>, so
+/// instances with skewed clocks agree on Reset), the counter hash (<c>w</c>: window index, <c>n</c>:
+/// amount used) passed in <c>KEYS</c> (Redis-Cluster-safe), <c>save()</c> and <c>answer(first)</c>.
+/// Every script answers four numbers: its own, what is left, the reset and Redis's now.
+/// </summary>
+public sealed class CounterScript
+{
+    /// <summary>How long after its window a counter is kept: past any clock step between Redis and its replicas.</summary>
+    public const long GraceMilliseconds = 1000;
+
+    /// <summary>ARGV[1] limit, ARGV[2] window (ms), ARGV[3] grace (ms); the script's own arguments follow.</summary>
+    public const string WindowPrelude = """
+        local limit = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local grace = tonumber(ARGV[3])
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local index = math.floor(now / window)
+        local reset = (index + 1) * window
+        local counter = redis.call('HMGET', KEYS[1], 'w', 'n')
+        local stored = tonumber(counter[1])
+        local used = 0
+        if stored == index then
+          used = tonumber(counter[2]) or 0
+        end
+        local function save()
+          redis.call('HSET', KEYS[1], 'w', index, 'n', used)
+          redis.call('PEXPIREAT', KEYS[1], reset + grace)
+        end
+        local function answer(first)
+          local remaining = limit - used
+          if remaining < 0 then
+            remaining = 0
+          end
+          return { first, remaining, reset, now }
+        end
+
+        """;
+
+    // Redis names a cached script by the SHA-1 of its text; SHA-1 is the protocol's choice, not a security measure.
+#pragma warning disable CA5350
+    public CounterScript(string name, string body)
+    {
+        Name = name;
+        Source = WindowPrelude + body;
+        _sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(Source));
+        Sha1Hex = Convert.ToHexStringLower(_sha1);
+    }
+#pragma warning restore CA5350
+
+    private readonly byte[] _sha1;
+
+    public string Name { get; }
+
+    public string Source { get; }
+
+    /// <summary>The script's name in the server's script cache (for <c>SCRIPT EXISTS</c>).</summary>
+    public string Sha1Hex { get; }
+
+    /// <summary>
+    /// Runs the script on <paramref name="counter"/> with the policy's limit, window and the grace, then
+    /// <paramref name="arguments"/>. A server that does not have it cached (restarted, failed over, or
+    /// told <c>SCRIPT FLUSH</c>) answers NOSCRIPT, and the script is sent whole once, which caches it again.
+    /// </summary>
+    public async Task<(long First, long Remaining, DateTimeOffset Reset, DateTimeOffset Now)> RunAsync(IDatabaseAsync database,
+        RedisKey counter, RateLimitPolicy policy, params RedisValue[] arguments)
+    {
+        RedisValue[] all = [policy.PermitLimit, policy.WindowMilliseconds, GraceMilliseconds, .. arguments];
+        RedisKey[] keys = [counter];
+        RedisResult result;
+        try
+        {
+            result = await database.ScriptEvaluateAsync(_sha1, keys, all).ConfigureAwait(false);
+        }
+        catch (RedisServerException noScript) when (noScript.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            result = await database.ScriptEvaluateAsync(Source, keys, all).ConfigureAwait(false);
+        }
+        if (result.Resp2Type != ResultType.Array || result.Length != 4)
+        {
+            throw new RedisException($"The {Name} script answered {result.Resp2Type} instead of four numbers.");
+        }
+        return ((long)result[0], (long)result[1],
+            DateTimeOffset.FromUnixTimeMilliseconds((long)result[2]), DateTimeOffset.FromUnixTimeMilliseconds((long)result[3]));
+    }
+}
