@@ -78,9 +78,9 @@ public sealed class ChatPipeline(ChatService chat, TokenBudget budget, IOptions<
     /// <summary>The rate limiter writes the token budget's headers beside its own as the response starts.</summary>
     private static void TellTokens(HttpContext context, TokenBalance? tokens)
     {
-        if (tokens is not null)
+        if (tokens is not null && context.Features.Get<RateLimitDecision>() is { } decision)
         {
-            context.Features.Set(tokens);
+            decision.Tokens = tokens;
         }
     }
 }

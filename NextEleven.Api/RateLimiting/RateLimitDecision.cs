@@ -21,11 +21,15 @@ public sealed class RateLimitDecision(RateLimitPolicy policy, ClientKey partitio
     public DateTimeOffset Reset => take.Reset;
 
     /// <summary>Whole seconds until <see cref="Reset"/>, rounded up and at least 1.</summary>
-    public int SecondsUntilReset { get; } = Math.Max(1, (int)Math.Ceiling((take.Reset - take.Now).TotalSeconds));
+    public int SecondsUntilReset { get; } = RateLimitPolicy.SecondsUntil(take.Reset, take.Now);
 
-    /// <summary>The request limit's headers, and a chat call's token budget beside them when it has one.</summary>
-    public void WriteHeaders(IHeaderDictionary headers, TokenBalance? tokens = null)
+    /// <summary>A chat call's token budget, once it reserved or settled: told in the headers beside the request limit.</summary>
+    public TokenBalance? Tokens { get; set; }
+
+    /// <summary>The request limit's headers, and the token budget's beside them when the request has one.</summary>
+    public void WriteHeaders(IHeaderDictionary headers)
     {
+        var tokens = Tokens;
         var remainingText = Remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Limit"] = Policy.LimitHeader;
         headers["X-RateLimit-Remaining"] = remainingText;

@@ -41,7 +41,7 @@ public static class RateLimitEndpointExtensions
     {
         var context = invocationContext.HttpContext;
         var response = context.Response;
-        // For the request log: it summarises a flood of rejections per client rather than writing a line each.
+        // For the request log (it summarises a flood of rejections per client) and for a chat call's token budget.
         context.Features.Set(decision);
         // The framework's request metrics (http.server.request.duration) by client too; present only while something listens.
         context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new KeyValuePair<string, object?>("client", decision.ClientId));
@@ -49,8 +49,7 @@ public static class RateLimitEndpointExtensions
         response.OnStarting(static state =>
         {
             var (response, decision) = ((HttpResponse, RateLimitDecision))state;
-            // A chat call's token budget, when it reserved some, is told beside the request limit.
-            decision.WriteHeaders(response.Headers, response.HttpContext.Features.Get<TokenBalance>());
+            decision.WriteHeaders(response.Headers);
             return Task.CompletedTask;
         }, (response, decision));
         return decision.IsAllowed

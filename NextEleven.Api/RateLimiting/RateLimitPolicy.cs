@@ -43,6 +43,9 @@ public sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
     /// <summary>The IETF draft's <c>RateLimit-Policy</c> value: <c>"default";q=100;w=3600</c>.</summary>
     public string PolicyHeader { get; }
 
+    /// <summary>Whole seconds from <paramref name="now"/> until <paramref name="reset"/>, rounded up and at least 1 (Retry-After, <c>t=</c>).</summary>
+    public static int SecondsUntil(DateTimeOffset reset, DateTimeOffset now) => Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
+
     /// <summary>Windows are aligned to multiples of their length since the Unix epoch, on whichever clock decides.</summary>
     public long WindowIndexAt(long unixMilliseconds) => unixMilliseconds / WindowMilliseconds;
 

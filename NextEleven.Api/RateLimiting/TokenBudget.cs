@@ -76,7 +76,7 @@ public sealed class TokenBalance(RateLimitPolicy budget, long remaining, DateTim
     public DateTimeOffset Reset { get; } = reset;
 
     /// <summary>Whole seconds until <see cref="Reset"/>, rounded up and at least 1.</summary>
-    public int SecondsUntilReset { get; } = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
+    public int SecondsUntilReset { get; } = RateLimitPolicy.SecondsUntil(reset, now);
 
     public string RejectionMessage() => string.Create(CultureInfo.InvariantCulture,
         $"Token budget exhausted. Limit: {Budget.PermitLimit} tokens {Budget.WindowInWords}. Try again in {SecondsUntilReset} seconds.");
