@@ -19,15 +19,8 @@ CONNECTIONS=${CONNECTIONS:-32}
 FLOOD_CLIENTS=${FLOOD_CLIENTS:-1000000}
 KEY=bench-key-$(openssl rand -hex 24)
 work=$(mktemp -d /tmp/nexteleven-bench.XXXXXX)
-pids=()
-
-say() { printf '%s\n' "$*" >&2; }
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=lib.sh
+source "$bench/lib.sh"
 
 # --- tools -------------------------------------------------------------------------------------
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -57,18 +50,6 @@ dotnet publish "$bench/Upstream" -c Release -o "$work/upstream" --nologo -v quie
 (cd "$bench/peer" && npm install --no-audit --no-fund --silent >/dev/null)
 
 # --- servers -----------------------------------------------------------------------------------
-# start NAME PORT COMMAND... : starts a server in the background, logging to $work/NAME.log, and waits for its port.
-start() {
-  local name=$1 port=$2; shift 2
-  "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  eval "pid_$name=$!"
-  for _ in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  say "$name did not start:"; cat "$work/$name.log" >&2; exit 1
-}
 service() { # service NAME PORT [VAR=VALUE...]: the published service as it ships, in Production
   local name=$1 port=$2; shift 2
   start "$name" "$port" env -C "$work/api" ASPNETCORE_ENVIRONMENT=Production NEXTELEVEN_API_KEY="$KEY" "$@" \
@@ -97,7 +78,6 @@ service flood 5107 TrustedProxies=127.0.0.1 Serilog__MinimumLevel__Override__Ser
 # --- load --------------------------------------------------------------------------------------
 # load URL SCRIPT PID [VAR=VALUE...] -> "requests/s p50_ms p99_ms non2xx cpu_us_per_request requests"
 # PID is the server's process: its user + system time over the run, divided by the requests wrk saw answered.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 load() {
   local url=$1 script=$2 pid=$3; shift 3
   local out before after
@@ -113,7 +93,6 @@ load() {
   cpu_us=$(echo "scale=3; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
   echo "$rps $p50 $p99 ${non2xx:-0} $cpu_us $requests"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 col() { awk -v c="$1" '{print $c}'; }
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.3f", v }'; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }

@@ -18,15 +18,8 @@ DURATION=${DURATION:-4}
 CONNECTIONS=${CONNECTIONS:-32}
 KEY=bench-key-$(openssl rand -hex 24)
 work=$(mktemp -d /tmp/nexteleven-stages.XXXXXX)
-pids=()
-
-say() { printf '%s\n' "$*" >&2; }
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=lib.sh
+source "$bench/lib.sh"
 command -v wrk >/dev/null || { say "missing wrk: run 'sudo apt-get install -y wrk'"; exit 1; }
 
 # name | what is taken out | sed expression applied to a copy of Program.cs ("" = as shipped)
@@ -57,17 +50,6 @@ for variant in "${variants[@]}"; do
   dotnet publish "$work/src/NextEleven.Api" -c Release -o "$work/$name" --nologo -v quiet >/dev/null
 done
 
-start() { # start NAME PORT COMMAND...
-  local name=$1 port=$2; shift 2
-  "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  eval "pid_${name//-/_}=$!"
-  for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  say "$name did not start:"; cat "$work/$name.log" >&2; exit 1
-}
 say "starting servers"
 names=(bare)
 start bare 5301 dotnet "$work/baseline/Baseline.dll" --urls http://127.0.0.1:5301
@@ -80,7 +62,6 @@ for variant in "${variants[@]}"; do
   names+=("$name"); portof[$name]=$port; port=$((port + 1))
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() { # run NAME SECONDS -> CPU µs per request
   local name=$1 seconds=$2 pidvar="pid_${1//-/_}" before after out requests
   before=$(cpu_ticks "${!pidvar}")
@@ -97,7 +78,6 @@ for round in $(seq 1 "$ROUNDS"); do
   say "  round $round done"
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 against_shipped() { paste -d' ' "$work/cpu-$1" "$work/cpu-shipped" | awk '{print $1 - $2}' | median; }
 echo "| build (authenticated POST /api/chat, offline responder) | CPU µs/request | against the shipped build, same rounds |"
 echo "| --- | ---: | ---: |"
