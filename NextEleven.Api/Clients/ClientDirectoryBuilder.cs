@@ -22,6 +22,8 @@ public static partial class ClientDirectoryBuilder
         problem = null;
         var keys = new Dictionary<KeyDigest, ApiKeyEntry>();
         var clients = new List<ApiClient>();
+        // Ids seen so far: the duplicate check stays linear in the file's size (100,000 clients load in seconds).
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         var defaultPolicy = new RateLimitPolicy(ClientRateLimiter.DefaultPolicyName, limits.PermitLimit, limits.Window);
 
         var environmentKeyList = new[] { environmentKeys.ApiKey, environmentKeys.PreviousApiKey }
@@ -32,6 +34,7 @@ public static partial class ClientDirectoryBuilder
         {
             var client = new ApiClient(DefaultClientId, null, defaultPolicy, TokenBudget.PolicyFor(null, null, limits), null, disabled: false);
             clients.Add(client);
+            ids.Add(DefaultClientId);
             foreach (var key in environmentKeyList)
             {
                 keys[KeyDigest.Of(key)] = new ApiKeyEntry(client, EnvironmentKeyId(key!), null);
@@ -40,12 +43,13 @@ public static partial class ClientDirectoryBuilder
 
         foreach (var (entry, index) in (file?.Clients ?? []).Select((entry, index) => (entry, index)))
         {
-            var client = BuildClient(entry, index, limits, defaultPolicy, clients, out problem);
+            var client = BuildClient(entry, index, limits, defaultPolicy, ids, environmentKeyList.Count > 0, out problem);
             if (client is null)
             {
                 return ClientDirectory.Open;
             }
             clients.Add(client);
+            ids.Add(client.Id);
             foreach (var (key, keyIndex) in entry.Keys.Select((key, keyIndex) => (key, keyIndex)))
             {
                 var field = $"client '{client.Id}': keys[{keyIndex}]";
@@ -63,6 +67,12 @@ public static partial class ClientDirectoryBuilder
                     key.Expires);
             }
         }
+        if (file is not null && keys.Count == 0)
+        {
+            // Such a set would lock every client out while looking loaded: refused at start and on reload alike.
+            problem = "the clients file has no key ('keys create <id>' adds one).";
+            return ClientDirectory.Open;
+        }
         return new ClientDirectory(keys.ToFrozenDictionary(), clients, isEnforced: environmentKeyList.Count > 0 || file is not null);
     }
 
@@ -74,7 +84,7 @@ public static partial class ClientDirectoryBuilder
         "key_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key)).AsSpan(0, 6));
 
     private static ApiClient? BuildClient(ClientJson? entry, int index, RateLimitOptions limits, RateLimitPolicy defaultPolicy,
-        List<ApiClient> known, out string? problem)
+        HashSet<string> knownIds, bool environmentHasDefault, out string? problem)
     {
         problem = null;
         if (entry is null || entry.Id is null || !ClientId().IsMatch(entry.Id))
@@ -83,9 +93,9 @@ public static partial class ClientDirectoryBuilder
             return null;
         }
         var id = entry.Id;
-        if (known.Any(client => client.Id == id))
+        if (knownIds.Contains(id))
         {
-            problem = id == DefaultClientId && known[0].Id == DefaultClientId
+            problem = id == DefaultClientId && environmentHasDefault
                 ? $"client '{id}': the id is taken by NEXTELEVEN_API_KEY; give this client another id."
                 : $"client '{id}': the id is used twice.";
             return null;
@@ -158,6 +168,7 @@ public static partial class ClientDirectoryBuilder
         return null;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    // \z, not $: "$" also matches before a final newline, which would let "acme\n" through.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z")]
     private static partial Regex ClientId();
 }

@@ -13,6 +13,7 @@ public sealed class ClientRegistry
     private readonly ApiKeyOptions _environmentKeys;
     private readonly RateLimitOptions _limits;
     private readonly ILogger<ClientRegistry> _logger;
+    private readonly Lock _reloadGate = new();
     private volatile ClientDirectory _current;
     private volatile string _state;
 
@@ -50,19 +51,27 @@ public sealed class ClientRegistry
 
     public ClientDirectory Current => _current;
 
-    /// <summary>Reads the file again; keeps the current set, and says why in one line, when the new one is refused.</summary>
+    /// <summary>
+    /// Reads the file again; keeps the current set, and says why in one line, when the new one is refused.
+    /// Reloads run one at a time, each reading the file after the one before it was put in force, so the
+    /// set in force is always the newest version read: a slow read of an older version can never finish
+    /// after a newer one and bring a revoked key back.
+    /// </summary>
     public bool Reload()
     {
-        var next = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
-        if (next is null)
+        lock (_reloadGate)
         {
-            ClientsLog.ReloadRefused(_logger, problem!);
-            _state = _state == LockedOutState ? LockedOutState : StaleState;
-            return false;
+            var next = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
+            if (next is null)
+            {
+                ClientsLog.ReloadRefused(_logger, problem!);
+                _state = _state == LockedOutState ? LockedOutState : StaleState;
+                return false;
+            }
+            _current = next;
+            _state = LoadedState;
+            ClientsLog.Reloaded(_logger, next.Clients.Count, next.Keys.Count);
+            return true;
         }
-        _current = next;
-        _state = LoadedState;
-        ClientsLog.Reloaded(_logger, next.Clients.Count, next.Keys.Count);
-        return true;
     }
 }

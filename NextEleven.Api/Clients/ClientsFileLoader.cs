@@ -60,6 +60,10 @@ public static class ClientsFileLoader
             var name = message.Split('\'') is { Length: > 2 } parts ? parts[1] : "?";
             return $"unknown field '{name}' {where}; keys are stored only as \"hash\": \"sha256:...\".";
         }
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"a property is given twice {where}; each may appear once.";
+        }
         if (message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return invalid.Path?.EndsWith("created", StringComparison.Ordinal) == true || invalid.Path?.EndsWith("expires", StringComparison.Ordinal) == true

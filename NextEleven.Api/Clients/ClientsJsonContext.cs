@@ -5,11 +5,12 @@ namespace NextEleven.Api.Clients;
 
 /// <summary>
 /// Unknown fields are refused, so a plaintext <c>"key"</c> written in by hand makes the file invalid
-/// rather than being silently ignored.
+/// rather than being silently ignored; so is a property given twice (a second <c>"clients"</c> would
+/// otherwise silently replace the first).
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+    ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ClientsFileJson))]
 internal sealed partial class ClientsJsonContext : JsonSerializerContext;
