@@ -31,7 +31,12 @@ public sealed partial class KeysCommandTests
     {
         using var folder = new TempFolder();
         var first = (await KeysCommandProcess.RunAsync(folder.Path, ["create", "acme"])).StandardOutput.Trim();
-        var second = (await KeysCommandProcess.RunAsync(folder.Path, ["create", "acme", "--expires", "2020-01-01"])).StandardOutput.Trim();
+        var second = (await KeysCommandProcess.RunAsync(folder.Path, ["create", "acme", "--expires", "1d"])).StandardOutput.Trim();
+        // The command refuses a date in the past; a key that has expired since is what an operator lists.
+        var path = Path.Combine(folder.Path, "clients.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+        json["clients"]![0]!["keys"]![1]!["expires"] = "2020-01-01T00:00:00Z";
+        await File.WriteAllTextAsync(path, json.ToJsonString());
 
         var listed = await KeysCommandProcess.RunAsync(folder.Path, ["list"]);
         var revoked = await KeysCommandProcess.RunAsync(folder.Path, ["revoke", "acme", first[..7]]);
@@ -65,6 +70,9 @@ public sealed partial class KeysCommandTests
     [InlineData("create without an id", new[] { "create" })]
     [InlineData("create with a bad id", new[] { "create", "Acme!" })]
     [InlineData("create with a bad expiry", new[] { "create", "acme", "--expires", "soon" })]
+    [InlineData("create with an expiry past the calendar", new[] { "create", "acme", "--expires", "99999999d" })]
+    [InlineData("create with an expiry in the past", new[] { "create", "acme", "--expires", "2020-01-01" })]
+    [InlineData("create with an id ending in a newline", new[] { "create", "acme\n" })]
     [InlineData("create with an unknown tier", new[] { "create", "acme", "--tier", "platinum" })]
     [InlineData("revoke an unknown client", new[] { "revoke", "nobody", "nx_abcd" })]
     [InlineData("revoke without a prefix", new[] { "revoke", "acme" })]

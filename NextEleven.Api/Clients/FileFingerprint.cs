@@ -10,7 +10,7 @@ internal sealed record FileFingerprint(string Target, long Length, DateTime Last
     {
         try
         {
-            var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+            var target = ClientsFileEditor.TargetOf(path);
             var file = new FileInfo(target);
             return file.Exists ? new FileFingerprint(target, file.Length, file.LastWriteTimeUtc) : new FileFingerprint(target, -1, default);
         }

@@ -73,11 +73,22 @@ public static class KeysCommand
         {
             if (ParseExpiry(expiresText) is not { } parsed)
             {
-                error.WriteLine($"usage: --expires takes a number of days (90d) or a date (2027-03-01), not '{expiresText}'.");
+                error.WriteLine($"usage: --expires takes a number of days from 1 to 36500 (90d) or a date (2027-03-01), not '{expiresText}'.");
+                return Usage;
+            }
+            if (parsed <= DateTimeOffset.UtcNow)
+            {
+                error.WriteLine($"usage: --expires {expiresText} is in the past: the key would never work.");
                 return Usage;
             }
             expires = parsed;
         }
+        return OnFile(path, error, writes: true, () => CreateLocked(id, name, tier, expires, path, configuration, output, error));
+    }
+
+    private static int CreateLocked(string id, string? name, string? tier, DateTimeOffset? expires, string path,
+        ConfigurationManager configuration, TextWriter output, TextWriter error)
+    {
         var file = ClientsFileEditor.ReadOrEmpty(path, out var problem);
         if (problem is not null)
         {
@@ -122,7 +133,7 @@ public static class KeysCommand
         return Done;
     }
 
-    private static int List(string path, TextWriter output, TextWriter error)
+    private static int List(string path, TextWriter output, TextWriter error) => OnFile(path, error, writes: false, () =>
     {
         if (ReadExisting(path, error) is not { } file)
         {
@@ -134,41 +145,75 @@ public static class KeysCommand
             foreach (var key in client.Keys)
             {
                 var state = client.Disabled ? "disabled" : key.Expires <= now ? "expired" : "active";
-                output.WriteLine(string.Join('\t', client.Id, key.Prefix ?? "-", Date(key.Created), Date(key.Expires), state));
+                output.WriteLine(string.Join('\t', client.Id, NameOf(key), Date(key.Created), Date(key.Expires), state));
             }
         }
         return Done;
+    });
+
+    private static int Revoke(string id, string prefix, string path, ConfigurationManager configuration, TextWriter output, TextWriter error) =>
+        OnFile(path, error, writes: true, () =>
+        {
+            if (ReadExisting(path, error) is not { } file)
+            {
+                return Failed;
+            }
+            if (file.Clients.FirstOrDefault(c => c.Id == id) is not { } client)
+            {
+                error.WriteLine($"usage: keys revoke <id> <prefix>: there is no client '{id}' in {path}.");
+                return Usage;
+            }
+            // A key is named by its prefix, by the id 'keys list' shows for a key without one, or by its digest.
+            var matching = client.Keys.Where(k => NameOf(k) == prefix || k.Hash == prefix).ToList();
+            if (matching.Count == 0)
+            {
+                error.WriteLine($"Client '{id}' has no key with prefix '{prefix}'.");
+                return Failed;
+            }
+            if (matching.Count > 1)
+            {
+                error.WriteLine($"usage: prefix '{prefix}' names {matching.Count} keys of client '{id}'; revoke one by its hash (sha256:…) instead.");
+                return Usage;
+            }
+            client.Keys.Remove(matching[0]);
+            if (Problem(file, configuration) is { } refused)
+            {
+                error.WriteLine(refused);
+                return Failed;
+            }
+            ClientsFileEditor.WriteAtomically(path, file);
+            output.WriteLine($"{id}\t{prefix}\trevoked");
+            return Done;
+        });
+
+    /// <summary>
+    /// Runs a command on the file, under the writers' lock when it <paramref name="writes"/>; a path that
+    /// cannot be read or written (a folder, a folder that cannot be made) ends in one line, exit code 1.
+    /// </summary>
+    private static int OnFile(string path, TextWriter error, bool writes, Func<int> command)
+    {
+        try
+        {
+            using var writers = writes ? ClientsFileEditor.Lock(path) : null;
+            return command();
+        }
+        catch (Exception unusable) when (unusable is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{path} cannot be used as the clients file: {unusable.Message}");
+            return Failed;
+        }
     }
 
-    private static int Revoke(string id, string prefix, string path, ConfigurationManager configuration, TextWriter output, TextWriter error)
-    {
-        if (ReadExisting(path, error) is not { } file)
-        {
-            return Failed;
-        }
-        if (file.Clients.FirstOrDefault(c => c.Id == id) is not { } client)
-        {
-            error.WriteLine($"usage: keys revoke <id> <prefix>: there is no client '{id}' in {path}.");
-            return Usage;
-        }
-        if (client.Keys.RemoveAll(k => k.Prefix == prefix) == 0)
-        {
-            error.WriteLine($"Client '{id}' has no key with prefix '{prefix}'.");
-            return Failed;
-        }
-        if (Problem(file, configuration) is { } refused)
-        {
-            error.WriteLine(refused);
-            return Failed;
-        }
-        ClientsFileEditor.WriteAtomically(path, file);
-        output.WriteLine($"{id}\t{prefix}\trevoked");
-        return Done;
-    }
+    /// <summary>What a key is called in lists and revocations: its prefix, else the id the service logs it under.</summary>
+    private static string NameOf(ClientKeyJson key) =>
+        !string.IsNullOrWhiteSpace(key.Prefix) ? key.Prefix
+        : KeyDigest.TryParse(key.Hash, out var digest) ? "key_" + digest.LeadingHex[..12]
+        : "-";
 
     private static int Hash(TextReader input, TextWriter output, TextWriter error)
     {
-        var key = input.ReadLine()?.Trim();
+        // A byte-order mark (Windows editors, PowerShell pipes) is not part of the key.
+        var key = input.ReadLine()?.TrimStart('\uFEFF').Trim();
         if (string.IsNullOrEmpty(key))
         {
             error.WriteLine("usage: echo \"$KEY\" | keys hash (the key on standard input)");
@@ -204,8 +249,12 @@ public static class KeysCommand
 
     private static DateTimeOffset? ParseExpiry(string text)
     {
-        if (text.EndsWith('d') && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days > 0)
+        if (text.EndsWith('d') && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var days))
         {
+            if (days is < 1 or > 36500)
+            {
+                return null;
+            }
             return DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddDays(days);
         }
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;
