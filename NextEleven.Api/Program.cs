@@ -65,7 +65,11 @@ api.MapChat();
 api.MapOpenAiCompat();
 api.MapApiFallback();
 
-await app.RunAsync();
+if (await app.TryStartAsync() is { } startFailure)
+{
+    return await RefuseToStartAsync(startFailure);
+}
+await app.WaitForShutdownAsync();
 return 0;
 
 // A bad setting ends the start with one line that names it, and exit code 1.

@@ -17,7 +17,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    private ServiceProcess(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string urls)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -28,7 +28,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         };
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NextEleven.Api.dll"));
         startInfo.ArgumentList.Add("--urls");
-        startInfo.ArgumentList.Add("http://127.0.0.1:0");
+        startInfo.ArgumentList.Add(urls);
         // Start from a clean slate: nothing the test runner's own environment holds may configure the service.
         foreach (var inherited in startInfo.Environment.Keys.Where(IsServiceSetting).ToList())
         {
@@ -49,9 +49,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
 
-    public static ServiceProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts the service; it listens on a free loopback port unless <paramref name="urls"/> says otherwise.</summary>
+    public static ServiceProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment,
+        string urls = "http://127.0.0.1:0")
     {
-        var service = new ServiceProcess(workingDirectory, environment);
+        var service = new ServiceProcess(workingDirectory, environment, urls);
         service._process.Start();
         service._process.BeginOutputReadLine();
         service._process.BeginErrorReadLine();

@@ -56,7 +56,16 @@ public sealed class StartupRefusalTests
     [InlineData("Chat__Provider", "openai", "GROK_API_KEY")]
     [InlineData("Chat__Timeout", "00:00:00", "Chat:Timeout")]
     [InlineData("ConnectionStrings__Redis", "localhost:6379,password=redis-secret-not-to-print,retries=3", "ConnectionStrings:Redis")]
-    [InlineData("ConnectionStrings__Redis", ",,,", "ConnectionStrings:Redis names no server")]
+    [InlineData("ConnectionStrings__Redis", ",,,", "ConnectionStrings:Redis has an empty part")]
+    [InlineData("ConnectionStrings__Redis", "127.0.0.1:notaport,,==", "ConnectionStrings:Redis")]
+    [InlineData("ConnectionStrings__Redis", "=,=", "ConnectionStrings:Redis has an option without a name")]
+    [InlineData("ConnectionStrings__Redis", "", "ConnectionStrings:Redis is set but blank")]
+    [InlineData("ConnectionStrings__Redis", "  ", "ConnectionStrings:Redis is set but blank")]
+    [InlineData("ConnectionStrings__Redis", "host:notaport", "'host:notaport', which is not host or host:port")]
+    [InlineData("ConnectionStrings__Redis", "127.0.0.1:0", "'127.0.0.1:0'")]
+    [InlineData("ConnectionStrings__Redis", "password=only", "ConnectionStrings:Redis names no server")]
+    [InlineData("Limits__MaxRequestBodyBytes", "-5", "Limits:MaxRequestBodyBytes must be from 1024 to 67108864")]
+    [InlineData("Limits__MaxMessageLength", "0", "Limits:MaxMessageLength must be from 1")]
     [InlineData("RateLimit__Redis__KeyPrefix", "app{1}:", "RateLimit:Redis:KeyPrefix")]
     [InlineData("RateLimit__Redis__Timeout", "00:00:00", "RateLimit:Redis:Timeout")]
     [InlineData("ForwardedHeaders__Header", "X-Client-IP", "ForwardedHeaders:Header must be one of")]
@@ -84,8 +93,55 @@ public sealed class StartupRefusalTests
         Assert.Equal(1, exitCode);
         var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains(named, line, StringComparison.Ordinal);
+        AssertEachSentenceOnce(line);
         Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("redis-secret-not-to-print", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Options", line, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> ListenerClashes() => new()
+    {
+        { "the public port is taken", "public" },
+        { "the management port is taken", "management" },
+        { "the management listener is the public one", "same" },
+        { "the management listener shares the public port on another address", "same-port" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ListenerClashes))]
+    public async Task AListenerThatCannotBeBoundStopsTheStartWithOneLine(string situation, string clash)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var busy = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var free = TestRedis.FreePort();
+        var (urls, management) = clash switch
+        {
+            "public" => ($"http://127.0.0.1:{busy}", $"http://127.0.0.1:{free}"),
+            "management" => ($"http://127.0.0.1:{free}", $"http://127.0.0.1:{busy}"),
+            "same" => ($"http://127.0.0.1:{free}", $"http://127.0.0.1:{free}"),
+            _ => ($"http://127.0.0.1:{free}", $"http://127.0.0.2:{free}"),
+        };
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            ["Management__Urls"] = management,
+        }, urls);
+
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.True(exitCode == 1, $"{situation}: exit code {exitCode}");
+        var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains(clash.StartsWith("same", StringComparison.Ordinal) ? "Management:Urls must use a port of its own" : "already in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+    }
+
+    private static void AssertEachSentenceOnce(string line)
+    {
+        var sentences = line.Split(". ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(sentences.Length, sentences.Distinct().Count());
     }
 
     [Fact]

@@ -20,19 +20,43 @@ public static partial class StartupValidation
         }
         catch (OptionsValidationException invalid)
         {
-            problem = string.Join(" ", invalid.Failures);
+            problem = string.Join(" ", invalid.Failures.Distinct());
         }
         catch (AggregateException many) when (many.InnerExceptions.All(e => e is OptionsValidationException || IsUnreadable(e)))
         {
+            // A validator that reads other options (the clients file needs the limits) reports their failure
+            // again: each sentence once.
             problem = string.Join(" ", many.InnerExceptions.SelectMany(e => e is OptionsValidationException invalid
                 ? invalid.Failures
-                : [Describe((InvalidOperationException)e)]));
+                : [Describe((InvalidOperationException)e)]).Distinct());
         }
         catch (InvalidOperationException unreadable) when (IsUnreadable(unreadable))
         {
             problem = Describe(unreadable);
         }
         return false;
+    }
+
+    /// <summary>
+    /// Starts the host; a failure to start (a port already in use, a listener that cannot be bound) ends
+    /// in the same one-line refusal as a bad setting rather than the host's stack trace.
+    /// </summary>
+    public static async Task<string?> TryStartAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch (IOException bind) when (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            return $"{bind.Message} Choose another port in Urls (--urls, ASPNETCORE_URLS) or Management:Urls.";
+        }
+        catch (Exception failed) when (failed is IOException or InvalidOperationException or System.Net.Sockets.SocketException
+            or UnauthorizedAccessException)
+        {
+            return failed.Message.ReplaceLineEndings(" ");
+        }
     }
 
     /// <summary>The configuration binder's failure to convert a value to its setting's type.</summary>

@@ -28,7 +28,9 @@ public static class LoggingExtensions
                 .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
-                .Enrich.With<CredentialPropertyRedactor>();
+                .Enrich.With<CredentialPropertyRedactor>()
+                // A failed start is refused in one line on standard error; the host's own stack trace of it is noise.
+                .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start");
             if (isDevelopment)
             {
                 logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(console => new ControlCharacterEscapingSink(console), sinks => sinks.Console(

@@ -16,8 +16,7 @@ public static class ManagementListener
         {
             return app;
         }
-        var configured = app.Configuration["urls"] ?? app.Configuration["ASPNETCORE_URLS"] ?? "http://localhost:5000";
-        foreach (var url in configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var url in ManagementOptions.PublicUrls(app.Configuration))
         {
             app.Urls.Add(url);
         }

@@ -17,12 +17,23 @@ public sealed class ManagementOptions
     public IReadOnlyList<string> Listeners => (Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The port of each listener; null when a URL is not an absolute http(s) URL with a port.</summary>
-    public IReadOnlyList<int>? Ports
+    public IReadOnlyList<int>? Ports => PortsOf(Listeners);
+
+    /// <summary>
+    /// The public listener's URLs as the host reads them (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, else
+    /// Kestrel's default), which the management listener must not share a port with: connections are told
+    /// apart by the port they arrive on.
+    /// </summary>
+    public static IReadOnlyList<string> PublicUrls(IConfiguration configuration) =>
+        (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? "http://localhost:5000")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The port of each URL; null when one is not an absolute http(s) URL with a port.</summary>
+    public static IReadOnlyList<int>? PortsOf(IEnumerable<string> urls)
     {
-        get
         {
             var ports = new List<int>();
-            foreach (var url in Listeners)
+            foreach (var url in urls)
             {
                 // Uri cannot read Kestrel's wildcard hosts; any concrete host stands in to read the port.
                 var concrete = url.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal);

@@ -10,7 +10,10 @@ public static class RequestLimitsExtensions
     {
         services.AddOptions<RequestLimitsOptions>()
             .BindConfiguration(RequestLimitsOptions.SectionName)
-            .ValidateDataAnnotations()
+            .Validate(o => o.MaxRequestBodyBytes is >= 1_024 and <= 64 * 1024 * 1024, "Limits:MaxRequestBodyBytes must be from 1024 to 67108864.")
+            .Validate(o => o.MaxRequestHeadersBytes is >= 1_024 and <= 1024 * 1024, "Limits:MaxRequestHeadersBytes must be from 1024 to 1048576.")
+            .Validate(o => o.MaxMessageLength is >= 1 and <= 1_000_000, "Limits:MaxMessageLength must be from 1 to 1000000.")
+            .Validate(o => o.MaxHistoryMessages is >= 0 and <= 10_000, "Limits:MaxHistoryMessages must be from 0 to 10000.")
             .ValidateOnStart();
         // Kestrel enforces the same body limit on every route, including ones that never read the body.
         // Kestrel is built with the app, before the start-up check reports a bad value in one line, so it
@@ -29,10 +32,15 @@ public static class RequestLimitsExtensions
                     // (which binds the same section) stops the start with one line naming it.
                     limits = new RequestLimitsOptions();
                 }
-                kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+                // Out of range: Kestrel keeps its default and the start-up check refuses the value in one line.
+                if (limits.MaxRequestBodyBytes >= 0)
+                {
+                    kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+                }
                 // Kestrel answers oversized headers itself, with an empty body; its own limit sits above
                 // ours so that the service's check, which answers with the contract's JSON, comes first.
-                kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(kestrel.Limits.MaxRequestHeadersTotalSize, limits.MaxRequestHeadersBytes * 2);
+                kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(kestrel.Limits.MaxRequestHeadersTotalSize,
+                    (int)Math.Min(int.MaxValue, Math.Max(0L, limits.MaxRequestHeadersBytes) * 2L));
                 kestrel.AddServerHeader = false;
             });
         return services;
