@@ -20,7 +20,7 @@ if (args is ["keys", ..])
 }
 
 var builder = WebApplication.CreateBuilder(args);
-if (!builder.Configuration.TryAddDotEnvFiles(builder.Environment.ContentRootPath, out var dotEnvProblem))
+if (!builder.Configuration.TryAddDotEnvFiles(builder.Environment.ContentRootPath, out var dotEnvProblem, out var dotEnvFiles))
 {
     return await RefuseToStartAsync(dotEnvProblem);
 }
@@ -46,6 +46,7 @@ if (!app.TryValidateOptions(out var problem))
 {
     return await RefuseToStartAsync(problem);
 }
+app.ReadDotEnvFiles(dotEnvFiles);
 
 // Order matters: the scrape listener first (never logged or limited), then the client's real address,
 // then headers, logs and errors for everything after.

@@ -55,4 +55,32 @@ public sealed class DotEnvTests
         Assert.Equal("Production", (await ApiAssert.Json(status)).GetProperty("environment").GetString());
         Assert.DoesNotContain(KeyInEnvironment, service.StandardOutput + service.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DotEnvLocalInTheCurrentFolderCountsWhenTheContentRootIsAnotherAndWinsOverIt()
+    {
+        // As `dotnet run --project NextEleven.Api` at the repository root: content root NextEleven.Api/,
+        // .env.local beside .env.example in the current folder.
+        using var folder = new TempFolder()
+            .Write(".env.local", $"NEXTELEVEN_API_KEY={KeyInDotEnvLocal}\n");
+        var contentRoot = Directory.CreateDirectory(Path.Combine(folder.Path, "NextEleven.Api")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(contentRoot, ".env"), $"NEXTELEVEN_API_KEY={KeyInDotEnv}\nLimits__MaxMessageLength=5\n");
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_CONTENTROOT"] = contentRoot,
+        });
+        using var client = await service.WaitUntilListeningAsync();
+
+        using var withLocalKey = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", KeyInDotEnvLocal));
+        using var withContentRootKey = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", KeyInDotEnv));
+        using var tooLong = await client.SendAsync(HttpRequests.Chat("""{"message":"Hello!"}""", KeyInDotEnvLocal));
+
+        Assert.Equal(HttpStatusCode.OK, withLocalKey.StatusCode);
+        await ApiAssert.Error(withContentRootKey, HttpStatusCode.Unauthorized, "Invalid API key");
+        await ApiAssert.Error(tooLong, HttpStatusCode.BadRequest, "Invalid request");
+        Assert.True(await service.WaitForOutputAsync(Path.Combine(folder.Path, ".env.local"), TimeSpan.FromSeconds(5)), "the start-up log does not name the file");
+        Assert.Contains(Path.Combine(contentRoot, ".env"), service.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(KeyInDotEnvLocal, service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+    }
 }

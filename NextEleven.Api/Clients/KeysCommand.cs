@@ -277,6 +277,6 @@ public static class KeysCommand
         configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         configuration.AddJsonFile("appsettings.json", optional: true);
         configuration.AddEnvironmentVariables();
-        return configuration.TryAddDotEnvFiles(folder, out problem) ? configuration : null;
+        return configuration.TryAddDotEnvFiles(folder, out problem, out _) ? configuration : null;
     }
 }

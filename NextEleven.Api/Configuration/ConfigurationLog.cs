@@ -1,0 +1,16 @@
+namespace NextEleven.Api.Configuration;
+
+internal static partial class ConfigurationLog
+{
+    /// <summary>Names each .env file read, never a value from it.</summary>
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Settings read from {DotEnvFile}")]
+    public static partial void ReadDotEnvFile(ILogger logger, string dotEnvFile);
+
+    public static void ReadDotEnvFiles(this WebApplication app, IEnumerable<string> files)
+    {
+        foreach (var file in files)
+        {
+            ReadDotEnvFile(app.Logger, file);
+        }
+    }
+}
