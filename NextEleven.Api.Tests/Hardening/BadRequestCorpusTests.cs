@@ -35,8 +35,11 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.CorpusApi api) :
         {
             Assert.StartsWith("application/json", response.ContentType, StringComparison.Ordinal);
             using var json = JsonDocument.Parse(body);
-            Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("error").GetString()));
-            Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("message").GetString()));
+            // The OpenAI-compatible surface answers in OpenAI's shape; everything else in the contract's flat one.
+            var openAi = badRequest.RawPath.StartsWith("/api/v1/", StringComparison.OrdinalIgnoreCase);
+            var detail = openAi ? json.RootElement.GetProperty("error") : json.RootElement;
+            Assert.False(string.IsNullOrWhiteSpace(openAi ? detail.GetProperty("code").GetString() : detail.GetProperty("error").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(detail.GetProperty("message").GetString()));
             Assert.Equal(requestId, json.RootElement.GetProperty("requestId").GetString());
             Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         }

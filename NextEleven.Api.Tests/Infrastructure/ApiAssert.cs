@@ -8,7 +8,8 @@ public static class ApiAssert
 {
     /// <summary>
     /// A contract error: the status, a JSON body with error, message and a requestId equal to the
-    /// X-Request-Id header. Returns the body for further checks.
+    /// X-Request-Id header; on the OpenAI-compatible surface (<c>/api/v1</c>) in OpenAI's shape, its
+    /// <c>code</c> the error in snake_case. Returns the body for further checks.
     /// </summary>
     public static async Task<JsonElement> Error(HttpResponseMessage response, HttpStatusCode status, string error,
         string? message = null)
@@ -16,8 +17,19 @@ public static class ApiAssert
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var body = await Json(response);
-        Assert.Equal(error, body.GetProperty("error").GetString());
-        var actualMessage = body.GetProperty("message").GetString();
+        var openAi = response.RequestMessage?.RequestUri?.AbsolutePath.StartsWith("/api/v1/", StringComparison.OrdinalIgnoreCase) == true;
+        var detail = openAi ? body.GetProperty("error") : body;
+        if (openAi)
+        {
+            Assert.Equal(error.ToLowerInvariant().Replace(' ', '_'), detail.GetProperty("code").GetString());
+            Assert.False(string.IsNullOrEmpty(detail.GetProperty("type").GetString()));
+            Assert.True(detail.TryGetProperty("param", out _), "error.param is missing");
+        }
+        else
+        {
+            Assert.Equal(error, body.GetProperty("error").GetString());
+        }
+        var actualMessage = detail.GetProperty("message").GetString();
         Assert.False(string.IsNullOrWhiteSpace(actualMessage));
         if (message is not null)
         {

@@ -84,6 +84,22 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         Assert.Empty(_provider.Requests);
     }
 
+    [Fact]
+    public async Task TheOpenAiSdkShowsWhatIsWrongWithARequest()
+    {
+        using var factory = ProviderChatTests.FactoryFor(_provider);
+        var client = SdkClient(factory, NextElevenApiFactory.TestApiKey);
+
+        var failure = await Assert.ThrowsAsync<ClientResultException>(() =>
+            client.CompleteChatAsync([new UserChatMessage("Hi")], new ChatCompletionOptions { MaxOutputTokenCount = 0 }));
+
+        Assert.Equal(400, failure.Status);
+        // The SDK reads OpenAI's error object: its message, not just the status, reaches the developer.
+        Assert.Contains("Field 'max_completion_tokens' must be an integer from 1", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid_request", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(_provider.Requests);
+    }
+
     private static ChatClient SdkClient(NextElevenApiFactory factory, string apiKey) =>
         new(FakeProvider.Model, new ApiKeyCredential(apiKey), Options(factory));
 

@@ -84,7 +84,11 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
         using var response = await factory.CreateClient(Key).SendAsync(Completions(json));
 
         var body = await ApiAssert.Error(response, HttpStatusCode.BadRequest, "Invalid request");
-        Assert.Equal(expected, body.GetProperty("message").GetString());
+        // OpenAI's shape, so the SDKs show what is wrong; param names the field the message names.
+        var error = body.GetProperty("error");
+        Assert.Equal(expected, error.GetProperty("message").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(expected.Split('\'')[1], error.GetProperty("param").GetString());
         Assert.Empty(_provider.Requests);
     }
 

@@ -118,9 +118,20 @@ public sealed class TokenBudgetTests
 
             Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
             var seconds = (int)Math.Ceiling((TokenHeaders.From(response).Reset - factory.Time.GetUtcNow()).TotalSeconds);
-            Assert.Equal("Rate limit exceeded", body.GetProperty("error").GetString());
+            // The OpenAI-compatible surface answers in OpenAI's shape, the other in the contract's flat one.
+            var openAi = path.StartsWith("/api/v1/", StringComparison.Ordinal);
+            var detail = openAi ? body.GetProperty("error") : body;
+            if (openAi)
+            {
+                Assert.Equal("rate_limit_exceeded", detail.GetProperty("code").GetString());
+                Assert.Equal("rate_limit_error", detail.GetProperty("type").GetString());
+            }
+            else
+            {
+                Assert.Equal("Rate limit exceeded", body.GetProperty("error").GetString());
+            }
             Assert.Equal($"Token budget exhausted. Limit: 60 tokens per day. Try again in {seconds} seconds.",
-                body.GetProperty("message").GetString());
+                detail.GetProperty("message").GetString());
             Assert.Equal(seconds, body.GetProperty("retryAfter").GetInt32());
             Assert.Equal($"{seconds}", Assert.Single(response.Headers.GetValues("Retry-After")));
             Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), body.GetProperty("requestId").GetString());

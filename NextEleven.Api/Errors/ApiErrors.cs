@@ -74,17 +74,26 @@ public static class ApiErrors
         {
             response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        var body = new ApiErrorBody(
-            error ?? TitleFor(statusCode),
-            message ?? DefaultMessageFor(statusCode),
-            context.TraceIdentifier,
-            retryAfter);
+        error ??= TitleFor(statusCode);
+        message ??= DefaultMessageFor(statusCode);
         // Small and whole: sent with a Content-Length in one write, not chunked through the JSON stream writer.
-        var json = JsonSerializer.SerializeToUtf8Bytes(body, ErrorsJsonContext.Relaxed.ApiErrorBody);
+        var json = IsOpenAiSurface(context.Request.Path)
+            ? JsonSerializer.SerializeToUtf8Bytes(OpenAiErrorBody.For(statusCode, error, message, context.TraceIdentifier, retryAfter),
+                ErrorsJsonContext.Relaxed.OpenAiErrorBody)
+            : JsonSerializer.SerializeToUtf8Bytes(new ApiErrorBody(error, message, context.TraceIdentifier, retryAfter),
+                ErrorsJsonContext.Relaxed.ApiErrorBody);
         response.ContentType = "application/json";
         response.ContentLength = json.Length;
         return response.Body.WriteAsync(json, 0, json.Length, CancellationToken.None);
     }
+
+    /// <summary>
+    /// <c>/api/v1/**</c> answers errors in OpenAI's shape, so OpenAI SDKs show the message; the status
+    /// and headers are the same as everywhere.
+    /// </summary>
+    public static bool IsOpenAiSurface(PathString path) => path.StartsWithSegments(OpenAiSurfacePath, StringComparison.OrdinalIgnoreCase);
+
+    private static readonly PathString OpenAiSurfacePath = new("/api/v1");
 
     /// <summary>Fills an empty error response (404/405 from routing, 400 from the server) with the JSON body.</summary>
     public static Task WriteStatusCodePageAsync(HttpContext context) =>

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 namespace NextEleven.Api.Errors;
 
 [JsonSerializable(typeof(ApiErrorBody))]
+[JsonSerializable(typeof(OpenAiErrorBody))]
 internal sealed partial class ErrorsJsonContext : JsonSerializerContext
 {
     /// <summary>
