@@ -70,6 +70,8 @@ public sealed class NextElevenApiFactory : WebApplicationFactory<Program>
             {
                 [ApiKeyOptions.VariableName] = ApiKey ?? string.Empty,
                 [ApiKeyOptions.PreviousVariableName] = string.Empty,
+                // A host disposed by a test stops at once; tests of the delay set it.
+                ["Shutdown:ReadinessDelay"] = "00:00:00",
             };
             foreach (var (key, value) in Settings)
             {

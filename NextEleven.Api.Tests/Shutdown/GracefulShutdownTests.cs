@@ -28,6 +28,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
             ["Chat__Endpoint"] = _provider.Endpoint.ToString(),
             ["Chat__Model"] = FakeProvider.Model,
             ["Shutdown__DrainTimeout"] = "00:00:02",
+            ["Shutdown__ReadinessDelay"] = "00:00:01",
         });
         using var client = await service.WaitUntilListeningAsync();
         using var response = await client.SendAsync(
@@ -49,5 +50,74 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         Assert.InRange(streamEndedAfter, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"the process took {stopping.Elapsed} to exit");
         Assert.Equal(0, exitCode);
+    }
+
+    [Fact]
+    public async Task OnSigtermTheInstanceAnswersNotReadyButKeepsServingForTheReadinessDelayThenStops()
+    {
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            ["Shutdown__ReadinessDelay"] = "00:00:03",
+        });
+        using var client = await service.WaitUntilListeningAsync();
+        using (var before = await client.GetAsync("/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var stopping = Stopwatch.StartNew();
+        service.Terminate();
+        await Task.Delay(500);
+        using var ready = await client.GetAsync("/readyz");
+        // A new connection, as a load balancer's next request would open.
+        using var fresh = new HttpClient { BaseAddress = client.BaseAddress };
+        using var served = await fresh.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", NextElevenApiFactory.TestApiKey));
+        var servedAfter = stopping.Elapsed;
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.True(servedAfter < TimeSpan.FromSeconds(3), $"checked only after {servedAfter}");
+        Assert.InRange(stopping.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(15));
+        Assert.Equal(0, exitCode);
+    }
+
+    [Fact]
+    public async Task ACallStillWaitingForItsProvidersFirstByteWhenTheDrainEndsGets503AskingToSendItAgain()
+    {
+        _provider.Respond = async context => await Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted);
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            ["GROK_API_KEY"] = "provider-key-for-the-shutdown-test-000",
+            ["Chat__Endpoint"] = _provider.Endpoint.ToString(),
+            ["Chat__Model"] = FakeProvider.Model,
+            ["Shutdown__DrainTimeout"] = "00:00:01",
+            ["Shutdown__ReadinessDelay"] = "00:00:00",
+        });
+        using var client = await service.WaitUntilListeningAsync();
+        var json = client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", NextElevenApiFactory.TestApiKey));
+        var stream = client.SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}""", NextElevenApiFactory.TestApiKey));
+        while (_provider.Requests.Count < 2)
+        {
+            await Task.Delay(20);
+        }
+
+        var stopping = Stopwatch.StartNew();
+        service.Terminate();
+        using var jsonResponse = await json.WaitAsync(TimeSpan.FromSeconds(10));
+        using var streamResponse = await stream.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(4), $"answered after {stopping.Elapsed}");
+        foreach (var response in new[] { jsonResponse, streamResponse })
+        {
+            await ApiAssert.Error(response, HttpStatusCode.ServiceUnavailable, "Upstream unavailable",
+                "The server is shutting down; send the request again.");
+        }
     }
 }

@@ -100,6 +100,10 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
                 // Nothing at all: the provider answered a stream request with something that is not one.
                 : ProviderFaults.UnfinishedStream(logger);
         }
+        catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            failure = ProviderFaults.ShuttingDown(logger);
+        }
         catch (Exception exception) when (!aborted.IsCancellationRequested
             && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
         {
@@ -248,11 +252,16 @@ public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> 
             // The offline responder answers at once and cannot fail: no deadline timer to arm.
             return (await chat.GetResponseAsync(conversation, chatOptions, aborted), null);
         }
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        // The drain ends a call still waiting for its provider when the process stops and its time is over.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Drained);
         deadline.CancelAfter(_options.Timeout);
         try
         {
             return (await chat.GetResponseAsync(conversation, chatOptions, deadline.Token), null);
+        }
+        catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return (null, ProviderFaults.ShuttingDown(logger));
         }
         catch (Exception exception) when (!aborted.IsCancellationRequested
             && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } failure)

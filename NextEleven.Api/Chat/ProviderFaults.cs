@@ -57,7 +57,7 @@ public static partial class ProviderFaults
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider's stream ended without a finish reason: reported to the client as a failure")]
         public static partial void StreamUnfinished(ILogger logger);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "A stream was still running when the drain time ran out at shutdown: ended with an error event")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A call was still running when the drain time ran out at shutdown: ended with an error (503, or an error event in a stream)")]
         public static partial void EndedByShutdown(ILogger logger);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider did not answer within {Timeout}")]

@@ -3,8 +3,9 @@ namespace NextEleven.Api.Shutdown;
 public static class ShutdownServiceExtensions
 {
     /// <summary>
-    /// A graceful stop: streams get <c>Shutdown:DrainTimeout</c> to finish, then end with an error event;
-    /// the host waits a little longer than that for them, then exits.
+    /// A graceful stop: not ready but still serving for <c>Shutdown:ReadinessDelay</c>, then streams get
+    /// <c>Shutdown:DrainTimeout</c> to finish and end with an error event; the host waits a little longer
+    /// than both for them, then exits.
     /// </summary>
     public static IServiceCollection AddGracefulShutdown(this IServiceCollection services)
     {
@@ -12,11 +13,14 @@ public static class ShutdownServiceExtensions
             .BindConfiguration(ShutdownOptions.SectionName)
             .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.DrainTimeout <= TimeSpan.FromMinutes(10),
                 "Shutdown:DrainTimeout must be from 00:00:00 to 00:10:00.")
+            .Validate(o => o.ReadinessDelay is null || o.ReadinessDelay >= TimeSpan.Zero && o.ReadinessDelay <= TimeSpan.FromMinutes(5),
+                "Shutdown:ReadinessDelay must be from 00:00:00 to 00:05:00.")
             .ValidateOnStart();
         services.AddOptions<HostOptions>()
-            .Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>>((host, shutdown) =>
-                host.ShutdownTimeout = shutdown.Value.DrainTimeout + TimeSpan.FromSeconds(5));
+            .Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>, IHostEnvironment>((host, shutdown, environment) =>
+                host.ShutdownTimeout = shutdown.Value.ReadinessDelayIn(environment) + shutdown.Value.DrainTimeout + TimeSpan.FromSeconds(5));
         services.AddSingleton<StreamDrain>();
+        services.AddHostedService<ShutdownSequence>();
         return services;
     }
 }

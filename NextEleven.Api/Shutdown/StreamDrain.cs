@@ -3,27 +3,20 @@ using Microsoft.Extensions.Options;
 namespace NextEleven.Api.Shutdown;
 
 /// <summary>
-/// Tells streams in flight when to end: <see cref="Drained"/> is cancelled <c>Shutdown:DrainTimeout</c>
-/// after the process is told to stop. Until then streams finish normally; after it, each ends with an
-/// in-band error event rather than being cut by the server.
+/// Tells calls in flight when to end: <see cref="Drained"/> is cancelled <c>Shutdown:DrainTimeout</c>
+/// after the drain begins (once the readiness delay is over and the server stops accepting). Until then
+/// streams finish normally; after it, each ends with an in-band error event rather than being cut by the
+/// server, and a call still waiting for its provider's first byte is answered 503.
 /// </summary>
-public sealed class StreamDrain : IDisposable
+public sealed class StreamDrain(IOptions<ShutdownOptions> options) : IDisposable
 {
     private readonly CancellationTokenSource _drained = new();
-    private readonly CancellationTokenRegistration _stopping;
 
-    public StreamDrain(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options)
-    {
-        var timeout = options.Value.DrainTimeout;
-        _stopping = lifetime.ApplicationStopping.Register(() => _drained.CancelAfter(timeout));
-    }
-
-    /// <summary>Cancelled when streams must end.</summary>
+    /// <summary>Cancelled when calls in flight must end.</summary>
     public CancellationToken Drained => _drained.Token;
 
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        _drained.Dispose();
-    }
+    /// <summary>Starts the drain time.</summary>
+    public void Begin() => _drained.CancelAfter(options.Value.DrainTimeout);
+
+    public void Dispose() => _drained.Dispose();
 }
