@@ -71,6 +71,8 @@ if (await app.TryStartAsync() is { } startFailure)
     return await RefuseToStartAsync(startFailure);
 }
 await app.WaitForShutdownAsync();
+// Disposing the host flushes the log events still queued (the drained streams' request lines among them).
+await app.DisposeAsync();
 return 0;
 
 // A bad setting ends the start with one line that names it, and exit code 1.

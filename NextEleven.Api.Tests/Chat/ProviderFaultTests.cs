@@ -51,6 +51,29 @@ public sealed class ProviderFaultTests : IAsyncLifetime
         Assert.DoesNotContain("***", logs, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task AProviderFaultIsLoggedInOneLineWithoutAStackTrace(string fault, int upstreamStatus, string upstreamBody, int status,
+        string error, string messagePart)
+    {
+        _ = (status, error, messagePart);
+        _provider.Respond = Replies.Error(upstreamStatus, upstreamBody);
+        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:MaxRetries", "0"));
+
+        foreach (var request in new[] { """{"message":"Hi"}""", """{"message":"Hi","stream":true}""" })
+        {
+            using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat(request));
+            await factory.Logs.RequestLineAsync(ApiAssert.RequestId(response));
+        }
+
+        var besidesRequestLines = factory.Logs.Events
+            .Where(e => e.Level >= Serilog.Events.LogEventLevel.Warning)
+            .Where(e => e.Properties["SourceContext"].ToString() != "\"Serilog.AspNetCore.RequestLoggingMiddleware\"")
+            .ToList();
+        Assert.True(besidesRequestLines.Count == 2, $"{fault}: {besidesRequestLines.Count} lines for two failed calls:\n{factory.Logs.RenderAll()}");
+        Assert.All(besidesRequestLines, e => Assert.Null(e.Exception));
+    }
+
     [Fact]
     public async Task AProviderRateLimitPassesOnItsRetryAfterWithoutRetrying()
     {

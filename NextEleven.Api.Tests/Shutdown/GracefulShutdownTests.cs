@@ -50,6 +50,9 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         Assert.InRange(streamEndedAfter, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"the process took {stopping.Elapsed} to exit");
         Assert.Equal(0, exitCode);
+        // A drain is normal operation: one Warning line for the stream, no stack trace.
+        Assert.DoesNotContain("\"@x\"", service.StandardOutput, StringComparison.Ordinal);
+        Assert.True(service.StandardOutput.Split('\n').Count(line => line.Contains("drain time ran out", StringComparison.Ordinal)) == 1, service.StandardOutput);
     }
 
     [Fact]

@@ -26,20 +26,19 @@ public static class ChatServiceExtensions
         // (picking up DNS changes) rather than by the factory's handler rotation.
         // The HttpClient's own logging is off for the provider: at Trace it writes every request header as
         // a structured property, the provider key among them, unredacted whatever RedactLoggedHeaders says
-        // (it redacts only the rendered text). Provider calls are logged by the chat client's middleware.
+        // (it redacts only the rendered text). A failed provider call is logged once, by ProviderFaults.
         services.AddHttpClient(ProviderHttpClient, client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
 
-        // For a real provider, the library's middleware: OpenTelemetry (gen_ai spans and token metrics, free
-        // when nothing listens) and logging, both outside the boundary that strips provider bodies from
-        // failures. The offline responder needs none of it and answers on the hot path without.
+        // For a real provider, the library's OpenTelemetry middleware (gen_ai spans and token metrics, free
+        // when nothing listens), outside the boundary that strips provider bodies from failures. Neither it
+        // nor the library's logging middleware logs: each would add an Error or Warning with a stack trace
+        // to every provider failure (a 429 burst included) beside the one line ProviderFaults writes. The
+        // offline responder needs none of it and answers on the hot path without.
         services.AddChatClient(CreateProviderClient)
-            .Use((inner, services) => inner is EchoChatClient ? inner : new OpenTelemetryChatClient(
-                inner, services.GetRequiredService<ILoggerFactory>().CreateLogger<OpenTelemetryChatClient>(), TelemetrySourceName))
-            .Use((inner, services) => inner is EchoChatClient ? inner : new LoggingChatClient(
-                inner, services.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingChatClient>()))
+            .Use(inner => inner is EchoChatClient ? inner : new OpenTelemetryChatClient(inner, logger: null, TelemetrySourceName))
             .Use(inner => inner is EchoChatClient ? inner : new ProviderErrorBoundary(inner));
         services.AddSingleton<ChatService>();
         services.AddSingleton<ChatMetrics>();
