@@ -42,6 +42,40 @@ public sealed class ApiDocsTests
         Assert.True(status200.GetProperty("responses").TryGetProperty("429", out _), "the public route has its own limit");
     }
 
+    [Theory]
+    [InlineData("/api/chat", "ChatRequest", "message")]
+    [InlineData("/api/v1/chat/completions", "ChatCompletionRequest", "messages")]
+    public async Task TheDocumentedExampleBodyIsOneTheServerAcceptsAndItsFieldsAreTypedStrictly(string path, string schemaName, string required)
+    {
+        using var factory = new NextElevenApiFactory { EnvironmentName = "Development" };
+        var document = await ApiAssert.Json(await factory.CreateClient().GetAsync("/openapi/v1.json"));
+
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(schemaName);
+        Assert.Contains(required, schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        var maxTokens = schema.GetProperty("properties").EnumerateObject().First(p => p.Name.StartsWith("max", StringComparison.OrdinalIgnoreCase)).Value;
+        Assert.DoesNotContain("string", maxTokens.GetRawText(), StringComparison.Ordinal);
+        var example = document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("example");
+
+        // What Swagger UI's "Try it out" sends by default.
+        using var tried = await factory.CreateClient(NextElevenApiFactory.TestApiKey).PostAsync(path,
+            new StringContent(example.GetRawText(), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, tried.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOpenAiSurfaceDocumentsItsErrorsInOpenAisShape()
+    {
+        using var factory = new NextElevenApiFactory { EnvironmentName = "Development" };
+        var document = await ApiAssert.Json(await factory.CreateClient().GetAsync("/openapi/v1.json"));
+
+        var responses = document.GetProperty("paths").GetProperty("/api/v1/chat/completions").GetProperty("post").GetProperty("responses");
+
+        Assert.Equal("#/components/schemas/OpenAiErrorBody", responses.GetProperty("400").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+    }
+
     [Fact]
     public async Task SwaggerUiRendersTheOpenApiDocument()
     {

@@ -2,14 +2,23 @@ namespace NextEleven.Api.Errors;
 
 public static class ApiErrorMetadataExtensions
 {
-    /// <summary>Documents in OpenAPI that the endpoint can answer with these contract errors.</summary>
+    /// <summary>
+    /// Documents in OpenAPI that the endpoint can answer with these contract errors: in OpenAI's shape on
+    /// the OpenAI-compatible surface, in the contract's flat one elsewhere.
+    /// </summary>
     public static TBuilder ProducesApiErrors<TBuilder>(this TBuilder builder, params int[] statusCodes)
         where TBuilder : IEndpointConventionBuilder
     {
-        foreach (var statusCode in statusCodes)
+        builder.Add(endpoint =>
         {
-            builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, typeof(ApiErrorBody), ["application/json"]));
-        }
+            var openAi = endpoint is RouteEndpointBuilder route
+                && ApiErrors.IsOpenAiSurface(new PathString("/" + (route.RoutePattern.RawText ?? "").TrimStart('/')));
+            foreach (var statusCode in statusCodes)
+            {
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(statusCode, openAi ? typeof(OpenAiErrorBody) : typeof(ApiErrorBody),
+                    ["application/json"]));
+            }
+        });
         return builder;
     }
 }

@@ -37,9 +37,27 @@ public static class ApiDocsExtensions
                 };
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // What Swagger UI's "Try it out" sends must be a request the server accepts: the required
+                // field marked (an example body comes with the operation, below).
+                if (RequiredFieldOf(context.JsonTypeInfo.Type) is { } required)
+                {
+                    schema.Required ??= new HashSet<string>();
+                    schema.Required.Add(required);
+                }
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().FirstOrDefault()?.RequestType is { } requestType
+                    && ExampleOf(requestType) is { } example
+                    && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+                {
+                    // Instead of the "string" and 0 placeholders Swagger UI would fill in, which the server refuses.
+                    body.Example = example;
+                }
                 if (metadata.OfType<ServerSentEventsMetadata>().FirstOrDefault() is { } stream
                     && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
                 {
@@ -66,8 +84,20 @@ public static class ApiDocsExtensions
                 }
             });
         });
+        // The document describes numbers as the chat bodies read them, strictly: a number, never a numeric string.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         return services;
     }
+
+    private static string? RequiredFieldOf(Type type) =>
+        type == typeof(Chat.ChatRequest) ? "message"
+        : type == typeof(OpenAiCompat.ChatCompletionRequest) ? "messages"
+        : null;
+
+    private static System.Text.Json.Nodes.JsonNode? ExampleOf(Type type) =>
+        type == typeof(Chat.ChatRequest) ? System.Text.Json.Nodes.JsonNode.Parse("""{ "message": "Hello" }""")
+        : type == typeof(OpenAiCompat.ChatCompletionRequest) ? System.Text.Json.Nodes.JsonNode.Parse("""{ "messages": [ { "role": "user", "content": "Hello" } ] }""")
+        : null;
 
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and Swagger UI at <c>/swagger</c>, when enabled.</summary>
     public static WebApplication MapApiDocs(this WebApplication app)
