@@ -33,12 +33,18 @@ public static class ChatServiceExtensions
             .RemoveAllLoggers();
 
         // For a real provider, the library's OpenTelemetry middleware (gen_ai spans and token metrics, free
-        // when nothing listens), outside the boundary that strips provider bodies from failures. Neither it
-        // nor the library's logging middleware logs: each would add an Error or Warning with a stack trace
-        // to every provider failure (a 429 burst included) beside the one line ProviderFaults writes. The
-        // offline responder needs none of it and answers on the hot path without.
+        // when nothing listens), outside the boundary that strips provider bodies from failures. It logs
+        // nothing, and the library's logging middleware is there only when an operator turns its category
+        // up to Debug: otherwise each would add an Error or Warning with a stack trace to every provider
+        // failure (a 429 burst included) beside the one line ProviderFaults writes. The offline responder
+        // needs none of it and answers on the hot path without.
         services.AddChatClient(CreateProviderClient)
             .Use(inner => inner is EchoChatClient ? inner : new OpenTelemetryChatClient(inner, logger: null, TelemetrySourceName))
+            .Use((inner, services) =>
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingChatClient>();
+                return inner is EchoChatClient || !logger.IsEnabled(LogLevel.Debug) ? inner : new LoggingChatClient(inner, logger);
+            })
             .Use(inner => inner is EchoChatClient ? inner : new ProviderErrorBoundary(inner));
         services.AddSingleton<ChatService>();
         services.AddSingleton<ChatMetrics>();

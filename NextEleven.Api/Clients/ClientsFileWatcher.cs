@@ -19,6 +19,7 @@ public sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider tim
     internal static TimeSpan PollInterval { get; } = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _reloadRequested = new(0, 1);
+    // Never disposed: it has no timer to free, and the host may stop a service after disposing it.
     private readonly CancellationTokenSource _stopping = new();
     private PhysicalFileProvider? _files;
     private IDisposable? _subscription;
@@ -98,6 +99,5 @@ public sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider tim
         _poll?.Dispose();
         _files?.Dispose();
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 }

@@ -6,9 +6,11 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// <summary>
 /// Counters in Redis, shared by every instance: one script call per decision (<see cref="PermitScript"/>).
 /// Redis down or slow never fails a request: a call that fails or takes longer than
-/// <see cref="RedisStoreOptions.Timeout"/> is decided by this instance's memory, and after a few such
-/// calls in a row the store stops asking Redis (<c>fallback</c>) and probes it in the background until
-/// it answers, then goes back to it. No request thread ever waits on a synchronous Redis call.
+/// <see cref="RedisStoreOptions.Timeout"/> (measured fairly, see <see cref="FairDeadline"/>, so a burst on
+/// a healthy Redis is not an outage) is decided by this instance's memory, and after a few such calls in
+/// a row the store stops asking Redis (<c>fallback</c>) and probes it in the background until it
+/// answers, then goes back to it. What memory admitted meanwhile is added to Redis's counters once it
+/// answers (<see cref="RedisReconciliation"/>). No request thread ever waits on a synchronous Redis call.
 /// </summary>
 public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
@@ -21,6 +23,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     private readonly RedisStoreOptions _options;
     private readonly MemoryRateLimitStore _memory;
     private readonly ExhaustedClients _exhausted;
+    private readonly RedisReconciliation _owed;
     private readonly TimeProvider _time;
     private readonly RateLimitMetrics _metrics;
     private readonly ILogger _logger;
@@ -30,6 +33,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     private IDatabaseAsync? _database;
     private volatile bool _inFallback = true;
     private int _failuresInARow;
+    private long _answers;
     private Task _probing = Task.CompletedTask;
 
     public RedisRateLimitStore(IOptions<RedisStoreOptions> options, IOptions<RateLimitOptions> rateLimits,
@@ -41,7 +45,11 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _exhausted = new ExhaustedClients(time, rateLimits.Value.MaxTrackedClients);
+        _owed = new RedisReconciliation(time, rateLimits.Value.MaxTrackedClients);
     }
+
+    /// <summary>Permits and tokens admitted from memory and not yet added to Redis's counters.</summary>
+    internal long Owed => _owed.TotalOwed;
 
     public string State => _inFallback ? FallbackStateName : RedisStateName;
 
@@ -88,6 +96,22 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         return new ValueTask<PermitTake>(TakeFromRedisAsync(policy, client, amount));
     }
 
+    private long Answers() => Volatile.Read(ref _answers);
+
+    /// <summary>
+    /// A call Redis answered: failures in a row start again from none, and what memory admitted is added
+    /// to Redis's counters, in the background.
+    /// </summary>
+    private void Answered()
+    {
+        Interlocked.Increment(ref _answers);
+        Volatile.Write(ref _failuresInARow, 0);
+        if (!_owed.IsEmpty && !_inFallback)
+        {
+            _ = _owed.PayAsync(_database!, _options.Timeout, Answers);
+        }
+    }
+
     public ValueTask<TokenTake> ReserveTokensAsync(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
     {
         // No shortcut for an exhausted client here: settlements give tokens back before the window ends.
@@ -96,62 +120,88 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             return ValueTask.FromResult(ReserveTokensInMemory(budget, client, minimum, maximum));
         }
         return new ValueTask<TokenTake>(OnRedisAsync(
-            () => TokenScript.ReserveAsync(_database!, TokenKey(client), budget, minimum, maximum),
-            () => ReserveTokensInMemory(budget, client, minimum, maximum)));
+            TokenScript.ReserveAsync(_database!, TokenKey(client), budget, minimum, maximum),
+            () => ReserveTokensInMemory(budget, client, minimum, maximum),
+            (memory, landed) => _owed.Landed(TokenKey(client), budget, memory.Reset, landed.Reset, landed.Granted)));
     }
 
     public ValueTask<TokenTake> SettleTokensAsync(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction)
     {
-        // Settled where it was reserved. A settlement Redis misses leaves the reservation standing: the
-        // client is charged what it reserved (its estimate and cap) instead of what it used.
+        // Settled where it was reserved; what memory settles, or a settlement Redis misses, is owed to
+        // Redis's counter of the reservation's window, so the shared budget ends up charged what was used.
         if (reservation.InMemory)
         {
+            _owed.Owe(TokenKey(client), budget, reservation.Reset, correction);
             return ValueTask.FromResult(_memory.SettleTokens(budget, client, reservation, correction));
         }
         return new ValueTask<TokenTake>(OnRedisAsync(
-            () => TokenScript.SettleAsync(_database!, TokenKey(client), budget, reservation, correction),
-            () => reservation with { Granted = 0 }));
+            TokenScript.SettleAsync(_database!, TokenKey(client), budget, reservation, correction),
+            () =>
+            {
+                _owed.Owe(TokenKey(client), budget, reservation.Reset, correction);
+                return reservation with { Granted = 0 };
+            },
+            // A settlement that landed after all was applied by Redis: nothing more is owed for it.
+            (_, _) => _owed.Owe(TokenKey(client), budget, reservation.Reset, -correction)));
     }
 
     private TokenTake ReserveTokensInMemory(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
     {
         _metrics.DecidedInFallback(budget.Name);
-        return _memory.ReserveTokens(budget, client, minimum, maximum);
+        var take = _memory.ReserveTokens(budget, client, minimum, maximum);
+        _owed.Owe(TokenKey(client), budget, take.Reset, take.Granted);
+        return take;
     }
 
-    /// <summary>A token script call under the same timeout and failure counting as a permit decision.</summary>
-    private async Task<TokenTake> OnRedisAsync(Func<Task<TokenTake>> call, Func<TokenTake> otherwise)
+    /// <summary>
+    /// A token script call under the same timeout and failure counting as a permit decision. When it timed
+    /// out, <paramref name="landedLate"/> is told what it did in Redis if it answers after all.
+    /// </summary>
+    private async Task<TokenTake> OnRedisAsync(Task<TokenTake> call, Func<TokenTake> otherwise, Action<TokenTake, TokenTake> landedLate)
     {
         TokenTake take;
         try
         {
-            take = await call().WaitAsync(_options.Timeout, _time).ConfigureAwait(false);
+            take = await FairDeadline.WaitAsync(call, _options.Timeout, _time, Answers).ConfigureAwait(false);
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
             CountFailure(failure);
-            return otherwise();
+            var decided = otherwise();
+            if (failure is TimeoutException)
+            {
+                _ = call.ContinueWith(late => landedLate(decided, late.Result), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+            return decided;
         }
-        Volatile.Write(ref _failuresInARow, 0);
+        Answered();
         return take;
     }
 
     private async Task<PermitTake> TakeFromRedisAsync(RateLimitPolicy policy, ClientKey client, int amount)
     {
         PermitTake take;
+        var counter = CounterKey(policy, client);
+        var call = PermitScript.RunAsync(_database!, counter, policy, amount);
         try
         {
-            take = await PermitScript.RunAsync(_database!, CounterKey(policy, client), policy, amount)
-                .WaitAsync(_options.Timeout, _time).ConfigureAwait(false);
+            take = await FairDeadline.WaitAsync(call, _options.Timeout, _time, Answers).ConfigureAwait(false);
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
-            // A call that timed out may still land in Redis and count there too: a client can only lose a
-            // permit by it, never gain one.
             CountFailure(failure);
-            return FromMemory(policy, client, amount);
+            var decided = FromMemory(policy, client, amount);
+            if (failure is TimeoutException && decided.IsTaken)
+            {
+                // A call that timed out may still land in Redis: then that permit is counted there already.
+                // One memory refused but Redis took costs the client a permit, never gains it one.
+                _ = call.ContinueWith(late => _owed.Landed(counter, policy, decided.Reset, late.Result.Reset, late.Result.IsTaken ? amount : 0),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+            return decided;
         }
-        Volatile.Write(ref _failuresInARow, 0);
+        Answered();
         _exhausted.Remember(policy, client, take);
         return take;
     }
@@ -181,7 +231,12 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     private PermitTake FromMemory(RateLimitPolicy policy, ClientKey client, int amount)
     {
         _metrics.DecidedInFallback(policy.Name);
-        return _memory.Take(policy, client, amount);
+        var take = _memory.Take(policy, client, amount);
+        if (take.IsTaken)
+        {
+            _owed.Owe(CounterKey(policy, client), policy, take.Reset, amount);
+        }
+        return take;
     }
 
     private void EnterFallback(Exception failure)
@@ -215,6 +270,8 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             return;
         }
         Volatile.Write(ref _failuresInARow, 0);
+        // What memory admitted meanwhile joins the shared counters before Redis decides again.
+        await _owed.PayAsync(_database!, _options.Timeout, Answers).ConfigureAwait(false);
         _inFallback = false;
         RedisStoreLog.BackOnRedis(_logger);
     }
@@ -230,11 +287,31 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             var probe = new RateLimitPolicy("probe", 1, TimeSpan.FromSeconds(1));
             await PermitScript.RunAsync(_database!, _options.KeyPrefix + "probe", probe, 1)
                 .WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
+            await LoadScriptsAsync().WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
             return null;
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
             return failure;
+        }
+    }
+
+    /// <summary>
+    /// Caches every script on every primary before requests need them: otherwise the first burst after a
+    /// start or a Redis restart sends each script whole, once per request, and waits for it to compile.
+    /// </summary>
+    private async Task LoadScriptsAsync()
+    {
+        foreach (var endpoint in _connection!.GetEndPoints())
+        {
+            var server = _connection.GetServer(endpoint);
+            if (server.IsConnected && !server.IsReplica)
+            {
+                foreach (var script in new[] { PermitScript.Script, TokenScript.Script, ReconcileScript.Script })
+                {
+                    await server.ScriptLoadAsync(script.Source).ConfigureAwait(false);
+                }
+            }
         }
     }
 
