@@ -33,6 +33,22 @@ public sealed class HealthProbeTests
             && e.Properties.TryGetValue("RequestPath", out var logged) && logged.ToString().Contains(path, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("POST", "/healthz")]
+    [InlineData("PUT", "/readyz")]
+    [InlineData("DELETE", "/healthz")]
+    public async Task AProbeAnswersOnlyGetAndHead(string method, string path)
+    {
+        using var factory = new NextElevenApiFactory();
+
+        using var response = await factory.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        using var head = await factory.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        await ApiAssert.Error(response, HttpStatusCode.MethodNotAllowed, "Method not allowed");
+        Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
     [Fact]
     public async Task ReadinessReportsTheStoreAndClientsAndTurns503WhenTheProcessIsStopping()
     {

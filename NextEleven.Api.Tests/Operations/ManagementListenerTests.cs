@@ -21,6 +21,7 @@ public sealed class ManagementListenerTests
         });
         using var api = await service.WaitUntilListeningAsync();
         using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        (await api.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", NextElevenApiFactory.TestApiKey))).Dispose();
 
         using var scrape = await management.GetAsync("/metrics");
         using var apiOnManagement = await management.GetAsync("/api/system/env-status");
@@ -28,7 +29,12 @@ public sealed class ManagementListenerTests
         using var apiOnPublic = await api.GetAsync("/api/system/env-status");
 
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
-        Assert.Contains("nexteleven_ready", await scrape.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var metrics = await scrape.Content.ReadAsStringAsync();
+        Assert.Contains("nexteleven_ready", metrics, StringComparison.Ordinal);
+        // Routes as written, without a trailing slash; the service named in its resource.
+        Assert.Contains("http_route=\"/api/chat\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_route=\"/api/chat/\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("service_name=\"nexteleven-api\"", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, apiOnManagement.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, scrapeOnPublic.StatusCode);
         Assert.Equal(HttpStatusCode.OK, apiOnPublic.StatusCode);

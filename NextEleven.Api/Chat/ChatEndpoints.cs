@@ -15,8 +15,9 @@ public static class ChatEndpoints
 
     public static RouteGroupBuilder MapChat(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/chat").WithTags("Chat");
-        group.MapPost("", SendAsync)
+        // The route is named whole: a group "/chat" with an endpoint "" would read "/api/chat/" in metrics and traces.
+        var group = api.MapGroup("").WithTags("Chat");
+        group.MapPost("/chat", SendAsync)
             .WithName("SendChatMessage")
             .WithSummary("Send one chat message and get the provider's reply.")
             .WithDescription("Answers JSON, or Server-Sent Events when \"stream\": true or the request accepts text/event-stream: "

@@ -8,6 +8,9 @@ public static class OperationsEndpoints
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>Probes are read, never written: any other method is a 405 with an Allow header.</summary>
+    private static readonly HttpMethodMetadata ProbeMethods = new([HttpMethods.Get, HttpMethods.Head]);
+
     /// <summary>
     /// <c>/healthz</c> (the process serves) and <c>/readyz</c> (it can decide requests), outside /api: no
     /// key, no rate limit, tiny bodies.
@@ -20,7 +23,7 @@ public static class OperationsEndpoints
         {
             Predicate = _ => false,
             ResponseWriter = static (context, _) => context.Response.WriteAsync("{\"status\":\"ok\"}"),
-        }).ExcludeFromDescription();
+        }).WithMetadata(ProbeMethods).ExcludeFromDescription();
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
@@ -32,7 +35,7 @@ public static class OperationsEndpoints
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
             ResponseWriter = WriteReadiness,
-        }).ExcludeFromDescription();
+        }).WithMetadata(ProbeMethods).ExcludeFromDescription();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using NextEleven.Api.Chat;
 using NextEleven.Api.RateLimiting;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace NextEleven.Api.Operations;
@@ -9,6 +10,9 @@ public static class OperationsServiceExtensions
 {
     /// <summary>The standard OTLP variable: when set, metrics and traces are exported there too.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>The service's name in traces and metrics (OpenTelemetry's <c>service.name</c>).</summary>
+    public const string ServiceName = "nexteleven-api";
 
     /// <summary>
     /// Health probes, and OpenTelemetry metrics (the service's own meter, ASP.NET Core and Kestrel, the
@@ -39,6 +43,16 @@ public static class OperationsServiceExtensions
             return builder;
         }
         var telemetry = builder.Services.AddOpenTelemetry()
+            // A default name instead of unknown_service:dotnet; an operator's OTEL_SERVICE_NAME or
+            // OTEL_RESOURCE_ATTRIBUTES service.name is left to win.
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"])
+                    && builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]?.Contains("service.name=", StringComparison.Ordinal) != true)
+                {
+                    resource.AddService(ServiceName);
+                }
+            })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(RateLimitMetrics.MeterName, ChatServiceExtensions.TelemetrySourceName)
