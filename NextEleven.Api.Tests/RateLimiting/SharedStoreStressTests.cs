@@ -12,7 +12,7 @@ namespace NextEleven.Api.Tests.RateLimiting;
 /// script cache flushed mid-flood, and whatever an instance admitted from memory reconciled into the
 /// shared counters once Redis answers again. Nothing admitted may be left out of the shared budget.
 /// </summary>
-public sealed class SharedStoreStressTests
+public sealed class SharedStoreStressTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
 
@@ -51,6 +51,7 @@ public sealed class SharedStoreStressTests
         }));
 
         var fallbackDecisions = firstMetrics.Sum("nexteleven.rate_limit.fallback_decisions") + secondMetrics.Sum("nexteleven.rate_limit.fallback_decisions");
+        output.WriteLine($"{responses.Count(r => r.StatusCode == HttpStatusCode.OK)} of 300 admitted; {fallbackDecisions} fallback decisions");
         Assert.True(fallbackDecisions == 0, $"{fallbackDecisions} fallback decisions: " + string.Join(" | ", first.Logs.Events.Concat(second.Logs.Events)
             .Where(e => e.Level >= Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture))));
         var admitted = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
@@ -80,6 +81,7 @@ public sealed class SharedStoreStressTests
 
         var spent = calls.Sum(call => call.Tokens);
         var fallbackDecisions = firstMetrics.Sum("nexteleven.rate_limit.fallback_decisions") + secondMetrics.Sum("nexteleven.rate_limit.fallback_decisions");
+        output.WriteLine($"{spent} tokens spent of {budget} by {calls.Count(c => c.StatusCode == HttpStatusCode.OK)} admitted calls; {fallbackDecisions} fallback decisions");
         Assert.True(spent <= budget, $"{spent} tokens spent of a budget of {budget} ({fallbackDecisions} fallback decisions)");
         Assert.Equal(0, fallbackDecisions);
         Assert.All(calls, call => Assert.Contains(call.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
@@ -145,6 +147,7 @@ public sealed class SharedStoreStressTests
             await Task.Delay(100);
         }
         var backAfter = restarted.Elapsed;
+        output.WriteLine($"back on Redis {backAfter.TotalSeconds:0.0} s after it restarted");
         using var afterOutage = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
 
         Assert.All(duringOutage, status => Assert.Equal(HttpStatusCode.OK, status));
