@@ -20,16 +20,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         _provider.Respond = Replies.Stream(["Hello"], finish: false,
             between: (context, _) => Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted));
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
-            ["GROK_API_KEY"] = "provider-key-for-the-shutdown-test-000",
-            ["Chat__Endpoint"] = _provider.Endpoint.ToString(),
-            ["Chat__Model"] = FakeProvider.Model,
-            ["Shutdown__DrainTimeout"] = "00:00:02",
-            ["Shutdown__ReadinessDelay"] = "00:00:01",
-        });
+        await using var service = StartOnTheProvider(folder, drainTimeout: "00:00:02", readinessDelay: "00:00:01");
         using var client = await service.WaitUntilListeningAsync();
         using var response = await client.SendAsync(
             HttpRequests.Chat("""{"message":"Hi","stream":true}""", NextElevenApiFactory.TestApiKey), HttpCompletionOption.ResponseHeadersRead);
@@ -93,16 +84,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
     {
         _provider.Respond = async context => await Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted);
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
-            ["GROK_API_KEY"] = "provider-key-for-the-shutdown-test-000",
-            ["Chat__Endpoint"] = _provider.Endpoint.ToString(),
-            ["Chat__Model"] = FakeProvider.Model,
-            ["Shutdown__DrainTimeout"] = "00:00:01",
-            ["Shutdown__ReadinessDelay"] = "00:00:00",
-        });
+        await using var service = StartOnTheProvider(folder, drainTimeout: "00:00:01", readinessDelay: "00:00:00");
         using var client = await service.WaitUntilListeningAsync();
         var json = client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", NextElevenApiFactory.TestApiKey));
         var stream = client.SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}""", NextElevenApiFactory.TestApiKey));
@@ -123,4 +105,17 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
                 "The server is shutting down; send the request again.");
         }
     }
+
+    /// <summary>The published service in Production, answering from the fake provider, with these shutdown settings.</summary>
+    private ServiceProcess StartOnTheProvider(TempFolder folder, string drainTimeout, string readinessDelay) =>
+        ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            ["GROK_API_KEY"] = "provider-key-for-the-shutdown-test-000",
+            ["Chat__Endpoint"] = _provider.Endpoint.ToString(),
+            ["Chat__Model"] = FakeProvider.Model,
+            ["Shutdown__DrainTimeout"] = drainTimeout,
+            ["Shutdown__ReadinessDelay"] = readinessDelay,
+        });
 }

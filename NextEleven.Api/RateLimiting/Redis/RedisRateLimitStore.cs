@@ -48,9 +48,6 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         _owed = new RedisReconciliation(time, rateLimits.Value.MaxTrackedClients);
     }
 
-    /// <summary>Permits and tokens admitted from memory and not yet added to Redis's counters.</summary>
-    internal long Owed => _owed.TotalOwed;
-
     public string State => _inFallback ? FallbackStateName : RedisStateName;
 
     /// <summary>How often a store in fallback asks Redis whether it is back.</summary>
@@ -309,7 +306,14 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             {
                 foreach (var script in new[] { PermitScript.Script, TokenScript.Script, ReconcileScript.Script })
                 {
-                    await server.ScriptLoadAsync(script.Source).ConfigureAwait(false);
+                    try
+                    {
+                        await server.ScriptLoadAsync(script.Source).ConfigureAwait(false);
+                    }
+                    catch (RedisServerException)
+                    {
+                        // An ACL that allows EVAL but not SCRIPT LOAD: the script is sent whole on its first NOSCRIPT instead.
+                    }
                 }
             }
         }

@@ -17,9 +17,6 @@ internal sealed class RedisReconciliation(TimeProvider time, int maxEntries)
 
     public bool IsEmpty => _owed.IsEmpty;
 
-    /// <summary>What is owed now, for tests and metrics.</summary>
-    public long TotalOwed => _owed.Values.Sum();
-
     /// <summary>Owes <paramref name="amount"/> to the counter's window that ends at <paramref name="reset"/>.</summary>
     public void Owe(RedisKey counter, RateLimitPolicy policy, DateTimeOffset reset, long amount)
     {
