@@ -10,6 +10,7 @@ namespace NextEleven.Api.Tests.Clients;
 /// documented scale (100,000 clients), a reload that would lock everyone out, and a symlink swapped as
 /// Kubernetes swaps a ConfigMap.
 /// </summary>
+[Collection(StressTestsRunAlone.Name)]
 public sealed class ClientsFileStressTests
 {
     private static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(5);

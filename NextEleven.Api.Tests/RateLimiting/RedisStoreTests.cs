@@ -11,6 +11,7 @@ using StackExchange.Redis;
 namespace NextEleven.Api.Tests.RateLimiting;
 
 /// <summary>The Redis store through HTTP, against a real Redis-protocol server (see <see cref="TestRedis"/>).</summary>
+[Collection(StressTestsRunAlone.Name)]
 public sealed class RedisStoreTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;

@@ -9,6 +9,7 @@ namespace NextEleven.Api.Tests.RateLimiting;
 /// Two real service processes (the built service, as an operator runs it) on one Redis: one limit per
 /// client across both, and Redis stopping and starting again under load.
 /// </summary>
+[Collection(StressTestsRunAlone.Name)]
 public sealed class SharedLimitsAcrossInstancesTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;

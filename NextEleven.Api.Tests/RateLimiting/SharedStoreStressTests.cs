@@ -12,6 +12,7 @@ namespace NextEleven.Api.Tests.RateLimiting;
 /// script cache flushed mid-flood, and whatever an instance admitted from memory reconciled into the
 /// shared counters once Redis answers again. Nothing admitted may be left out of the shared budget.
 /// </summary>
+[Collection(StressTestsRunAlone.Name)]
 public sealed class SharedStoreStressTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Key = NextElevenApiFactory.TestApiKey;

@@ -11,6 +11,7 @@ namespace NextEleven.Api.Tests.TokenBudgets;
 /// Token budgets on the offline responder, through HTTP, on the in-memory store and on a real
 /// Redis-protocol server (see <see cref="TestRedis"/>).
 /// </summary>
+[Collection(StressTestsRunAlone.Name)]
 public sealed class TokenBudgetTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
