@@ -78,8 +78,17 @@ public sealed class MemoryRateLimitStore : IRateLimitStore
         // client would report each other's counts.
         lock (limiter)
         {
-            using var lease = limiter.AttemptAcquire(amount);
-            taken = lease.IsAcquired;
+            // More than the whole limit can never fit: refused like any other amount that does not fit (the
+            // limiter itself would throw), as the Redis store refuses it.
+            if (amount <= policy.PermitLimit)
+            {
+                using var lease = limiter.AttemptAcquire(amount);
+                taken = lease.IsAcquired;
+            }
+            else
+            {
+                taken = false;
+            }
             remaining = limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
         }
         return new PermitTake(taken, remaining, window.Reset, now);
