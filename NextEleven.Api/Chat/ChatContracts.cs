@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace NextEleven.Api.Chat;
 
 /// <summary>One chat turn as a client sends it.</summary>
-public sealed record ChatRequest
+internal sealed record ChatRequest
 {
     /// <summary>The user's message. Required, not blank.</summary>
     public string? Message { get; init; }
@@ -25,7 +25,7 @@ public sealed record ChatRequest
     public int? MaxTokens { get; init; }
 }
 
-public sealed record ChatHistoryEntry
+internal sealed record ChatHistoryEntry
 {
     /// <summary><c>user</c>, <c>assistant</c> or <c>system</c>.</summary>
     public string? Role { get; init; }
@@ -34,7 +34,7 @@ public sealed record ChatHistoryEntry
 }
 
 /// <summary>The reply to one chat turn.</summary>
-public sealed record ChatReply(
+internal sealed record ChatReply(
     string Reply,
     string Model,
     string Provider,
@@ -42,13 +42,13 @@ public sealed record ChatReply(
     ChatUsage Usage,
     string RequestId);
 
-public sealed record ChatUsage(long InputTokens, long OutputTokens, long TotalTokens);
+internal sealed record ChatUsage(long InputTokens, long OutputTokens, long TotalTokens);
 
 /// <summary>
 /// One Server-Sent Event of a streamed reply: <c>delta</c> (text), then <c>done</c> (finish reason and
 /// usage), or <c>error</c> when the provider fails after the stream started.
 /// </summary>
-public sealed record ChatStreamEvent
+internal sealed record ChatStreamEvent
 {
     public required string Type { get; init; }
 

@@ -9,7 +9,7 @@ using NextEleven.Api.Requests;
 
 namespace NextEleven.Api.Chat;
 
-public static class ChatEndpoints
+internal static class ChatEndpoints
 {
     private static readonly NextElevenChatSurface Surface = new();
 

@@ -4,7 +4,7 @@ using NextEleven.Api.RateLimiting;
 namespace NextEleven.Api.Chat;
 
 /// <summary>Tokens the provider reported, by client, model and direction (meter <c>NextEleven.Api</c>).</summary>
-public sealed class ChatMetrics
+internal sealed class ChatMetrics
 {
     private readonly Counter<long> _tokens;
 

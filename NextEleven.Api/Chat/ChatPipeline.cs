@@ -12,7 +12,7 @@ namespace NextEleven.Api.Chat;
 /// the client's, let the surface check and translate the rest, call the chat layer (which reserves and
 /// settles tokens), and write the answer, the stream or the failure, with the token budget's headers.
 /// </summary>
-public sealed class ChatPipeline(ChatService chat, TokenBudget budget, IOptions<RequestLimitsOptions> limits, TimeProvider time)
+internal sealed class ChatPipeline(ChatService chat, TokenBudget budget, IOptions<RequestLimitsOptions> limits, TimeProvider time)
 {
     public async Task<Results<Ok<TReply>, ServerSentEventsResult<string>, ApiErrorResult>> HandleAsync<TRequest, TReply>(
         HttpContext context, ChatSurface<TRequest, TReply> surface, CancellationToken cancellationToken) where TRequest : class

@@ -1,6 +1,6 @@
 namespace NextEleven.Api.Chat;
 
-public enum ProviderFailure
+internal enum ProviderFailure
 {
     /// <summary>The provider refused the server's own key (401/403, or xAI's 400 "Incorrect API key").</summary>
     CredentialsRefused,
@@ -22,7 +22,7 @@ public enum ProviderFailure
 /// A provider failure with nothing in it but what is safe to log and act on: the SDK's own exceptions
 /// carry the provider's response body, which can quote the key it refused.
 /// </summary>
-public sealed class ChatProviderException(ProviderFailure failure, int status, string code, int? retryAfterSeconds)
+internal sealed class ChatProviderException(ProviderFailure failure, int status, string code, int? retryAfterSeconds)
     : Exception($"The chat provider failed: {failure} (status {status}, code {code}).")
 {
     public ProviderFailure Failure { get; } = failure;

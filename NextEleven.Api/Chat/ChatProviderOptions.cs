@@ -1,7 +1,7 @@
 namespace NextEleven.Api.Chat;
 
 /// <summary>Which LLM provider answers chat, and how to reach it (section <c>Chat</c>).</summary>
-public sealed class ChatProviderOptions
+internal sealed class ChatProviderOptions
 {
     public const string SectionName = "Chat";
     public const string OpenAiProvider = "openai";

@@ -7,7 +7,7 @@ namespace NextEleven.Api.Chat;
 /// the provider key when <c>Chat:ApiKey</c> is unset, a provider key alone selects the OpenAI-compatible
 /// provider (xAI by default), and each provider gets its default model.
 /// </summary>
-public sealed class ChatProviderOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<ChatProviderOptions>
+internal sealed class ChatProviderOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<ChatProviderOptions>
 {
     public const string GrokKeyVariable = "GROK_API_KEY";
     public const string XaiKeyVariable = "XAI_API_KEY";
@@ -30,7 +30,7 @@ public sealed class ChatProviderOptionsSetup(IConfiguration configuration) : IPo
 }
 
 /// <summary>Refuses to start with a provider that cannot work, naming the setting to fix.</summary>
-public sealed class ChatProviderOptionsValidator : IValidateOptions<ChatProviderOptions>
+internal sealed class ChatProviderOptionsValidator : IValidateOptions<ChatProviderOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatProviderOptions options)
     {

@@ -4,7 +4,7 @@ using NextEleven.Api.Requests;
 namespace NextEleven.Api.Chat;
 
 /// <summary>The rules a chat request must meet beyond being well-formed JSON; each failure names the field.</summary>
-public static class ChatRequestValidator
+internal static class ChatRequestValidator
 {
     /// <summary>
     /// A role as the chat surfaces spell it. OpenAI's <c>developer</c> is its newer name for <c>system</c>;

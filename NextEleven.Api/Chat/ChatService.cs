@@ -19,7 +19,7 @@ namespace NextEleven.Api.Chat;
 /// after it started is settled to what the provider reported, or keeps its reservation when it reported nothing.
 /// </para>
 /// </summary>
-public sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> options, TokenBudget budget, ChatMetrics metrics,
+internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> options, TokenBudget budget, ChatMetrics metrics,
     StreamDrain drain, ILogger<ChatService> logger)
 {
     private readonly ChatProviderOptions _options = options.Value;

@@ -6,7 +6,7 @@ using OpenAI;
 
 namespace NextEleven.Api.Chat;
 
-public static class ChatServiceExtensions
+internal static class ChatServiceExtensions
 {
     public const string ProviderHttpClient = "chat-provider";
 

@@ -8,7 +8,7 @@ namespace NextEleven.Api.Chat;
 /// becomes a <see cref="ChatTurn"/>, and how the chat layer's answers, stream steps and failures are
 /// written back. Everything else is the one <see cref="ChatPipeline"/>.
 /// </summary>
-public abstract class ChatSurface<TRequest, TReply> where TRequest : class
+internal abstract class ChatSurface<TRequest, TReply> where TRequest : class
 {
     public abstract JsonTypeInfo<TRequest> RequestType { get; }
 
@@ -28,4 +28,4 @@ public abstract class ChatSurface<TRequest, TReply> where TRequest : class
 }
 
 /// <summary>What a surface's reply carries besides the chat layer's answer.</summary>
-public sealed record ChatExchange(string RequestId, DateTimeOffset Started, string Provider);
+internal sealed record ChatExchange(string RequestId, DateTimeOffset Started, string Provider);

@@ -9,7 +9,7 @@ namespace NextEleven.Api.Chat;
 /// any provider is configured. Token counts use the common four-characters-a-token estimate, and the
 /// output cap is honoured as a provider would: a longer reply is cut there, with finish reason <c>length</c>.
 /// </summary>
-public sealed class EchoChatClient : IChatClient
+internal sealed class EchoChatClient : IChatClient
 {
     public const string ProviderName = "echo";
     public const string ModelName = "nexteleven-offline-echo";

@@ -3,7 +3,7 @@ using NextEleven.Api.Clients;
 namespace NextEleven.Api.Chat;
 
 /// <summary>The models a request's client may use: its own list (clients file), within <c>Chat:AllowedModels</c>.</summary>
-public static class ModelAccess
+internal static class ModelAccess
 {
     /// <summary>
     /// A failure when the client may not use the model asked for. A request that names none runs on the

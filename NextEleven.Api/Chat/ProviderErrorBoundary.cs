@@ -12,7 +12,7 @@ namespace NextEleven.Api.Chat;
 /// ever sees what is safe to log. Provider messages are read here to recognise a refused key, and
 /// dropped: xAI, for one, quotes part of the key it refused.
 /// </summary>
-public sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatClient(inner)
+internal sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         CancellationToken cancellationToken = default)

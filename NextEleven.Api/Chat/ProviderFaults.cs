@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NextEleven.Api.Chat;
 
 /// <summary>Turns a provider failure into a chat failure, and logs what is safe to log of it.</summary>
-public static partial class ProviderFaults
+internal static partial class ProviderFaults
 {
     public const string CredentialsRefused =
         "The chat provider refused the server's credentials. The operator must check the provider key (GROK_API_KEY, XAI_API_KEY or Chat:ApiKey).";

@@ -6,7 +6,7 @@ namespace NextEleven.Api.Clients;
 /// One consumer of the API: its id (what logs and metrics name it by), its rate-limit policy and token
 /// budget, and the models it may use. Every key of a client draws on the budgets of <see cref="Partition"/>.
 /// </summary>
-public sealed class ApiClient(string id, string? name, RateLimitPolicy policy, RateLimitPolicy? tokenBudget,
+internal sealed class ApiClient(string id, string? name, RateLimitPolicy policy, RateLimitPolicy? tokenBudget,
     IReadOnlyList<string>? models, bool disabled) : IRateLimitClient
 {
     public string Id { get; } = id;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace NextEleven.Api.Clients;
 
 /// <summary>The service's API key, read from <c>NEXTELEVEN_API_KEY</c> (environment, .env.local, .env).</summary>
-public sealed class ApiKeyOptions
+internal sealed class ApiKeyOptions
 {
     public const string VariableName = "NEXTELEVEN_API_KEY";
 

@@ -7,7 +7,7 @@ namespace NextEleven.Api.Clients;
 /// (here or in the clients file) is the clients' check (<c>ClientsOptionsValidator</c>), since either
 /// source will do.
 /// </summary>
-public sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IValidateOptions<ApiKeyOptions>
+internal sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IValidateOptions<ApiKeyOptions>
 {
     public const string HowToGenerate =
         "Generate one with 'openssl rand -hex 32' and set it in the environment or in .env.local.";

@@ -6,7 +6,7 @@ namespace NextEleven.Api.Clients;
 /// Every client and key in force, built whole from the environment's key and the clients file, and
 /// replaced whole when the file changes: a request sees one consistent set.
 /// </summary>
-public sealed class ClientDirectory(FrozenDictionary<KeyDigest, ApiKeyEntry> keys, IReadOnlyList<ApiClient> clients, bool isEnforced)
+internal sealed class ClientDirectory(FrozenDictionary<KeyDigest, ApiKeyEntry> keys, IReadOnlyList<ApiClient> clients, bool isEnforced)
 {
     public static ClientDirectory Open { get; } = new(FrozenDictionary<KeyDigest, ApiKeyEntry>.Empty, [], isEnforced: false);
 

@@ -11,7 +11,7 @@ namespace NextEleven.Api.Clients;
 /// Checks a clients file as a whole and builds the directory from it and the environment's keys. The
 /// first problem found refuses the whole file, named in one line: the client, the field and why.
 /// </summary>
-public static partial class ClientDirectoryBuilder
+internal static partial class ClientDirectoryBuilder
 {
     /// <summary>The client that <c>NEXTELEVEN_API_KEY</c> and <c>NEXTELEVEN_API_KEY_PREVIOUS</c> belong to.</summary>
     public const string DefaultClientId = "default";

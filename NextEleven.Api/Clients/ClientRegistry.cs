@@ -8,7 +8,7 @@ namespace NextEleven.Api.Clients;
 /// The clients and keys in force. Built at start from the environment's key and the clients file, and
 /// replaced whole when the file changes; a file that fails to load leaves the last good set in force.
 /// </summary>
-public sealed class ClientRegistry
+internal sealed class ClientRegistry
 {
     private readonly ApiKeyOptions _environmentKeys;
     private readonly RateLimitOptions _limits;

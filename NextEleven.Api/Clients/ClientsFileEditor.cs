@@ -9,7 +9,7 @@ namespace NextEleven.Api.Clients;
 /// a temporary file beside it and renamed over it, so a running service never reads half a file. A path
 /// that is a symlink (a ConfigMap, a deploy tool's link) is written through: the link stays a link.
 /// </summary>
-public static class ClientsFileEditor
+internal static class ClientsFileEditor
 {
     /// <summary>A new key: <c>nx_</c> and 43 base64url characters (32 random bytes).</summary>
     public static string NewKey() => "nx_" + Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -3,12 +3,12 @@ using System.Text.Json.Serialization;
 namespace NextEleven.Api.Clients;
 
 /// <summary>The clients file as written on disk (<c>Clients:File</c>): every client, its keys as digests only.</summary>
-public sealed class ClientsFileJson
+internal sealed class ClientsFileJson
 {
     public List<ClientJson> Clients { get; set; } = [];
 }
 
-public sealed class ClientJson
+internal sealed class ClientJson
 {
     public string? Id { get; set; }
 
@@ -26,7 +26,7 @@ public sealed class ClientJson
     public List<ClientKeyJson> Keys { get; set; } = [];
 }
 
-public sealed class ClientLimitsJson
+internal sealed class ClientLimitsJson
 {
     public int? PermitLimit { get; set; }
 
@@ -35,7 +35,7 @@ public sealed class ClientLimitsJson
     public TokenLimitsJson? Tokens { get; set; }
 }
 
-public sealed class TokenLimitsJson
+internal sealed class TokenLimitsJson
 {
     public long? PermitLimit { get; set; }
 
@@ -43,7 +43,7 @@ public sealed class TokenLimitsJson
 }
 
 /// <summary>One key: its SHA-256 digest (never the key), a short prefix that names it, and its dates.</summary>
-public sealed class ClientKeyJson
+internal sealed class ClientKeyJson
 {
     public string? Hash { get; set; }
 

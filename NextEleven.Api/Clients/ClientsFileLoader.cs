@@ -4,7 +4,7 @@ using NextEleven.Api.RateLimiting;
 namespace NextEleven.Api.Clients;
 
 /// <summary>Reads, parses and checks the clients file: a whole directory, or one line saying what is wrong.</summary>
-public static class ClientsFileLoader
+internal static class ClientsFileLoader
 {
     public static ClientDirectory? Load(string? path, ApiKeyOptions environmentKeys, RateLimitOptions limits, out string? problem)
     {

@@ -11,7 +11,7 @@ namespace NextEleven.Api.Clients;
 /// parent folder or a network file system. One loop does every reload, so they never overlap, and
 /// changes that arrive while one runs are read once, after it.
 /// </summary>
-public sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider time) : IHostedService, IDisposable
+internal sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider time) : IHostedService, IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 

@@ -1,7 +1,7 @@
 namespace NextEleven.Api.Clients;
 
 /// <summary>Section <c>Clients</c>: where the clients file is.</summary>
-public sealed class ClientsOptions
+internal sealed class ClientsOptions
 {
     public const string SectionName = "Clients";
 

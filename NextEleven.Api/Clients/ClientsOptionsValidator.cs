@@ -7,7 +7,7 @@ namespace NextEleven.Api.Clients;
 /// At start: the clients file must load whole, and outside Development some key must exist, from
 /// <c>NEXTELEVEN_API_KEY</c> or the file, so a deployment missing both fails to start instead of running open.
 /// </summary>
-public sealed class ClientsOptionsValidator(IHostEnvironment environment, IOptions<ApiKeyOptions> environmentKeys,
+internal sealed class ClientsOptionsValidator(IHostEnvironment environment, IOptions<ApiKeyOptions> environmentKeys,
     IOptions<RateLimitOptions> limits) : IValidateOptions<ClientsOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClientsOptions options)

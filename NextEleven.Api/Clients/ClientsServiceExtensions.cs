@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Clients;
 
-public static class ClientsServiceExtensions
+internal static class ClientsServiceExtensions
 {
     /// <summary>The clients and their keys: the environment's key as client <c>default</c>, and the watched clients file.</summary>
     public static IServiceCollection AddClients(this IServiceCollection services)

@@ -10,7 +10,7 @@ namespace NextEleven.Api.Clients;
 /// The SHA-256 of a key's UTF-8 bytes, as a value: what the clients file stores (<c>sha256:</c> + hex)
 /// and what a presented key is looked up by.
 /// </summary>
-public readonly record struct KeyDigest(UInt128 High, UInt128 Low)
+internal readonly record struct KeyDigest(UInt128 High, UInt128 Low)
 {
     public const string Prefix = "sha256:";
 

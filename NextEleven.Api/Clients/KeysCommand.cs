@@ -10,7 +10,7 @@ namespace NextEleven.Api.Clients;
 /// script needs (a new key, the list, a digest); messages go to standard error. Exit codes: 0 done,
 /// 1 failed, 2 usage. A key is printed once and written nowhere; the file holds only its digest.
 /// </summary>
-public static class KeysCommand
+internal static class KeysCommand
 {
     private const int Done = 0;
     private const int Failed = 1;

@@ -1,6 +1,6 @@
 namespace NextEleven.Api.Configuration;
 
-public static class ConfigurationListExtensions
+internal static class ConfigurationListExtensions
 {
     /// <summary>
     /// A list setting given either as children (<c>Section__0</c>, <c>Section__1</c>, a JSON array) or as one

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration.Memory;
 
 namespace NextEleven.Api.Configuration;
 
-public static class DotEnvConfigurationExtensions
+internal static class DotEnvConfigurationExtensions
 {
     /// <summary>
     /// Reads <c>.env</c> then <c>.env.local</c> (both optional) from the content root and, when it differs,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Configuration;
 
-public static partial class StartupValidation
+internal static partial class StartupValidation
 {
     /// <summary>
     /// Runs every <c>ValidateOnStart</c> check before the host starts, so a bad setting ends the process

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace NextEleven.Api.Errors;
 
 /// <summary>The one JSON shape every error response has.</summary>
-public sealed record ApiErrorBody(
+internal sealed record ApiErrorBody(
     string Error,
     string Message,
     string RequestId,

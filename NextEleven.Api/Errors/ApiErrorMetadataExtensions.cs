@@ -1,6 +1,6 @@
 namespace NextEleven.Api.Errors;
 
-public static class ApiErrorMetadataExtensions
+internal static class ApiErrorMetadataExtensions
 {
     /// <summary>
     /// Documents in OpenAPI that the endpoint can answer with these contract errors: in OpenAI's shape on

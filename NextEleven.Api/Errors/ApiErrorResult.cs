@@ -1,7 +1,7 @@
 namespace NextEleven.Api.Errors;
 
 /// <summary>A typed result for any contract error, so handlers return errors without building JSON themselves.</summary>
-public sealed class ApiErrorResult(
+internal sealed class ApiErrorResult(
     int statusCode, string? message = null, string? error = null, string? allow = null, int? retryAfter = null)
     : IResult, IStatusCodeHttpResult
 {

@@ -7,7 +7,7 @@ namespace NextEleven.Api.Errors;
 /// The one place that turns a failure into the contract's JSON error body. Handlers, filters,
 /// the exception handler and the status-code pages all end here, so every error looks alike.
 /// </summary>
-public static class ApiErrors
+internal static class ApiErrors
 {
     public static ApiErrorResult BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
 

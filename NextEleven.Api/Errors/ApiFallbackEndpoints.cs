@@ -9,7 +9,7 @@ namespace NextEleven.Api.Errors;
 /// path exists under another method (routing would otherwise answer 404 for those, since a catch-all
 /// accepts every method), or 415 when only the content type was wrong.
 /// </summary>
-public static class ApiFallbackEndpoints
+internal static class ApiFallbackEndpoints
 {
     public static RouteHandlerBuilder MapApiFallback(this RouteGroupBuilder api) =>
         api.MapFallback("{**path}", (HttpContext context, RouteMethodIndex routes) =>
@@ -29,7 +29,7 @@ public static class ApiFallbackEndpoints
 }
 
 /// <summary>Which methods each mapped route accepts, built once from the routing table.</summary>
-public sealed class RouteMethodIndex(EndpointDataSource endpoints)
+internal sealed class RouteMethodIndex(EndpointDataSource endpoints)
 {
     private readonly Lazy<IReadOnlyList<(TemplateMatcher Matcher, string Allow)>> _routes = new(() =>
         [.. endpoints.Endpoints

@@ -1,6 +1,6 @@
 namespace NextEleven.Api.Errors;
 
-public static class ErrorHandlingExtensions
+internal static class ErrorHandlingExtensions
 {
     /// <summary>
     /// Unhandled exceptions and bodiless error statuses (routing's 404/405, Kestrel's 400/413/431)

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 
 namespace NextEleven.Api.Errors;
 
-public static class ErrorsServiceExtensions
+internal static class ErrorsServiceExtensions
 {
     public static IServiceCollection AddApiErrors(this IServiceCollection services)
     {

@@ -7,7 +7,7 @@ namespace NextEleven.Api.Errors;
 /// <c>param</c>, <c>code</c>) so OpenAI SDKs show the message; <c>requestId</c> and <c>retryAfter</c>
 /// as on every other error.
 /// </summary>
-public sealed record OpenAiErrorBody(
+internal sealed record OpenAiErrorBody(
     OpenAiErrorDetail Error,
     string RequestId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfter = null)
@@ -43,4 +43,4 @@ public sealed record OpenAiErrorBody(
 }
 
 /// <summary>The <c>error</c> object of <see cref="OpenAiErrorBody"/>; <c>param</c> is written as null when no field is at fault.</summary>
-public sealed record OpenAiErrorDetail(string Message, string Type, string? Param, string Code);
+internal sealed record OpenAiErrorDetail(string Message, string Type, string? Param, string Code);

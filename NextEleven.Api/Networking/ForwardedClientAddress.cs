@@ -10,7 +10,7 @@ namespace NextEleven.Api.Networking;
 /// through trusted proxies, so an untrusted peer (or a client writing its own entry in front of the
 /// proxy's) is never believed.
 /// </summary>
-public static class ForwardedClientAddress
+internal static class ForwardedClientAddress
 {
     /// <summary><c>Forwarded: for=…</c>, walked back from the peer through trusted hops.</summary>
     public static IPAddress FromForwarded(IHeaderDictionary headers, IPAddress peer, Func<IPAddress, bool> isTrusted)

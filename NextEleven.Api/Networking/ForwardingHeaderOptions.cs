@@ -6,7 +6,7 @@ namespace NextEleven.Api.Networking;
 /// ignored even from a trusted proxy, because a proxy passes through, untouched, the headers it does not
 /// set itself: believing them would let a client choose its own address.
 /// </summary>
-public sealed class ForwardingHeaderOptions
+internal sealed class ForwardingHeaderOptions
 {
     public const string SectionName = "ForwardedHeaders";
     public const string XForwardedFor = "X-Forwarded-For";

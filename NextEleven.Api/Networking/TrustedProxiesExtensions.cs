@@ -5,7 +5,7 @@ using NextEleven.Api.Configuration;
 
 namespace NextEleven.Api.Networking;
 
-public static class TrustedProxiesExtensions
+internal static class TrustedProxiesExtensions
 {
     /// <summary>
     /// Binds <c>TrustedProxies</c> (a list, or one comma-separated string such as

@@ -6,7 +6,7 @@ namespace NextEleven.Api.Networking;
 /// <c>TrustedProxies</c>: the proxies (IPs or CIDRs) whose forwarding headers are believed. Empty by
 /// default, so a client can never pick its own address (and with it a fresh rate-limit budget).
 /// </summary>
-public sealed class TrustedProxiesOptions
+internal sealed class TrustedProxiesOptions
 {
     public const string SectionName = "TrustedProxies";
 

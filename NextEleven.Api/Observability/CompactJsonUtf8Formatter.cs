@@ -15,7 +15,7 @@ namespace NextEleven.Api.Observability;
 /// and kept; timestamps, ids and formatted values go through stack buffers, not strings. Not
 /// thread-safe: the batching sink calls it from its one background thread.
 /// </summary>
-public sealed class CompactJsonUtf8Formatter : IDisposable
+internal sealed class CompactJsonUtf8Formatter : IDisposable
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("@t");

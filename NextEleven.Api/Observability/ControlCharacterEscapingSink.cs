@@ -9,7 +9,7 @@ namespace NextEleven.Api.Observability;
 /// <c>%0d%0a</c> or an escape sequence in a path cannot forge log lines or repaint the terminal.
 /// (The JSON formatter escapes them already; the console's text template does not.)
 /// </summary>
-public sealed class ControlCharacterEscapingSink(ILogEventSink inner) : ILogEventSink, IDisposable
+internal sealed class ControlCharacterEscapingSink(ILogEventSink inner) : ILogEventSink, IDisposable
 {
     public void Emit(LogEvent logEvent)
     {

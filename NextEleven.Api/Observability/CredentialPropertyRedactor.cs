@@ -8,7 +8,7 @@ namespace NextEleven.Api.Observability;
 /// a credential header keeps its name, never its value, in every sink and at every level. It runs on
 /// every event, so it looks at each name once, by length first, and allocates only on a match.
 /// </summary>
-public sealed class CredentialPropertyRedactor : ILogEventEnricher
+internal sealed class CredentialPropertyRedactor : ILogEventEnricher
 {
     private static readonly ScalarValue Redacted = new("[redacted]");
 

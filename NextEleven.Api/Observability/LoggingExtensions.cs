@@ -4,7 +4,7 @@ using Serilog.Events;
 
 namespace NextEleven.Api.Observability;
 
-public static class LoggingExtensions
+internal static class LoggingExtensions
 {
     /// <summary>
     /// Serilog built inside the host (no static bootstrap logger), so every host in a test run, and every

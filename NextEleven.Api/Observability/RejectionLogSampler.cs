@@ -16,7 +16,7 @@ namespace NextEleven.Api.Observability;
 /// further clients' rejections get no line of their own and are summed in one line for all of them.
 /// </para>
 /// </summary>
-public sealed partial class RejectionLogSampler : IHostedService, IDisposable
+internal sealed partial class RejectionLogSampler : IHostedService, IDisposable
 {
     /// <summary>How often summaries of running floods are written.</summary>
     public static readonly TimeSpan SummaryInterval = TimeSpan.FromMinutes(1);

@@ -20,7 +20,7 @@ namespace NextEleven.Api.Observability;
 /// or 429 of a client in a window through and counts the rest into a summary line.
 /// </para>
 /// </summary>
-public sealed class RequestLogMiddleware
+internal sealed class RequestLogMiddleware
 {
     /// <summary>The source context of request lines, as Serilog.AspNetCore named it.</summary>
     public const string SourceContext = "Serilog.AspNetCore.RequestLoggingMiddleware";

@@ -1,6 +1,6 @@
 namespace NextEleven.Api.Observability;
 
-public static class ResponseHeadersExtensions
+internal static class ResponseHeadersExtensions
 {
     public const string RequestIdHeader = "X-Request-Id";
 

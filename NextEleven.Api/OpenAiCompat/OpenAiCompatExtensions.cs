@@ -1,6 +1,6 @@
 namespace NextEleven.Api.OpenAiCompat;
 
-public static class OpenAiCompatExtensions
+internal static class OpenAiCompatExtensions
 {
     public static IServiceCollection AddOpenAiCompat(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAiJsonContext.Default));

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace NextEleven.Api.OpenAiCompat;
 
 /// <summary>The subset of OpenAI's chat-completions request that the service honours.</summary>
-public sealed record ChatCompletionRequest
+internal sealed record ChatCompletionRequest
 {
     public string? Model { get; init; }
 
@@ -22,14 +22,14 @@ public sealed record ChatCompletionRequest
 }
 
 /// <summary>A message; <c>content</c> is a string or an array of <c>{"type": "text", "text": "..."}</c> parts.</summary>
-public sealed record ChatCompletionMessage
+internal sealed record ChatCompletionMessage
 {
     public string? Role { get; init; }
 
     public JsonElement? Content { get; init; }
 }
 
-public sealed record ChatCompletion(
+internal sealed record ChatCompletion(
     string Id,
     [property: JsonPropertyName("object")] string ObjectType,
     long Created,
@@ -37,20 +37,20 @@ public sealed record ChatCompletion(
     IReadOnlyList<ChatCompletionChoice> Choices,
     CompletionUsage Usage);
 
-public sealed record ChatCompletionChoice(
+internal sealed record ChatCompletionChoice(
     int Index,
     AssistantMessage Message,
     [property: JsonPropertyName("finish_reason")] string FinishReason);
 
-public sealed record AssistantMessage(string Role, string Content);
+internal sealed record AssistantMessage(string Role, string Content);
 
-public sealed record CompletionUsage(
+internal sealed record CompletionUsage(
     [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
     [property: JsonPropertyName("completion_tokens")] long CompletionTokens,
     [property: JsonPropertyName("total_tokens")] long TotalTokens);
 
 /// <summary>One streamed chunk: a delta, the finishing chunk, or (with no choices) the usage chunk.</summary>
-public sealed record ChatCompletionChunk(
+internal sealed record ChatCompletionChunk(
     string Id,
     [property: JsonPropertyName("object")] string ObjectType,
     long Created,
@@ -58,18 +58,18 @@ public sealed record ChatCompletionChunk(
     IReadOnlyList<ChunkChoice> Choices,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CompletionUsage? Usage = null);
 
-public sealed record ChunkChoice(
+internal sealed record ChunkChoice(
     int Index,
     ChunkDelta Delta,
     [property: JsonPropertyName("finish_reason")] string? FinishReason);
 
-public sealed record ChunkDelta(
+internal sealed record ChunkDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
 
-public sealed record ModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<ModelInfo> Data);
+internal sealed record ModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<ModelInfo> Data);
 
-public sealed record ModelInfo(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, [property: JsonPropertyName("owned_by")] string OwnedBy);
+internal sealed record ModelInfo(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, [property: JsonPropertyName("owned_by")] string OwnedBy);
 
 // Multi-word names carry their OpenAI spelling explicitly, so any serializer options (and the OpenAPI
 // document) agree on the wire format.

@@ -14,7 +14,7 @@ namespace NextEleven.Api.OpenAiCompat;
 /// An OpenAI-compatible surface under the same key and limits, so the official OpenAI SDKs work with
 /// <c>baseURL = http://host:port/api/v1</c> and the NextEleven key as their API key.
 /// </summary>
-public static class OpenAiEndpoints
+internal static class OpenAiEndpoints
 {
     private static readonly OpenAiChatSurface Surface = new();
 

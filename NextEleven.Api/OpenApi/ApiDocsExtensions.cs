@@ -5,7 +5,7 @@ using NextEleven.Api.Security;
 
 namespace NextEleven.Api.OpenApi;
 
-public static class ApiDocsExtensions
+internal static class ApiDocsExtensions
 {
     private const string ApiKeyScheme = "ApiKey";
     private const string BearerScheme = "Bearer";

@@ -1,7 +1,7 @@
 namespace NextEleven.Api.OpenApi;
 
 /// <summary>Section <c>OpenApi</c>: the document and Swagger UI are on in Development, and where Enabled is true.</summary>
-public sealed class ApiDocsOptions
+internal sealed class ApiDocsOptions
 {
     public const string SectionName = "OpenApi";
 

@@ -6,9 +6,9 @@ namespace NextEleven.Api.OpenApi;
 /// status (and a streaming result in the handler's union would otherwise claim the 200 alone); the
 /// document transformer writes both, JSON first, so Swagger UI asks for JSON by default.
 /// </summary>
-public sealed record ServerSentEventsMetadata(Type JsonType, Type EventType);
+internal sealed record ServerSentEventsMetadata(Type JsonType, Type EventType);
 
-public static class ServerSentEventsMetadataExtensions
+internal static class ServerSentEventsMetadataExtensions
 {
     public static RouteHandlerBuilder ProducesJsonOrServerSentEvents<TJson, TEvent>(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new ServerSentEventsMetadata(typeof(TJson), typeof(TEvent)));

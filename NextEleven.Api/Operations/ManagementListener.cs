@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Operations;
 
-public static class ManagementListener
+internal static class ManagementListener
 {
     /// <summary>
     /// Adds the management listener(s) beside the public ones, serving the Prometheus scrape at

@@ -5,7 +5,7 @@ namespace NextEleven.Api.Operations;
 /// <c>/metrics</c>, never the public one (<c>http://127.0.0.1:9464</c>, or <c>http://+:9464</c> for every
 /// interface; several separated by ';'). Unset: no scrape endpoint.
 /// </summary>
-public sealed class ManagementOptions
+internal sealed class ManagementOptions
 {
     public const string SectionName = "Management";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace NextEleven.Api.Operations;
 
-public static class OperationsEndpoints
+internal static class OperationsEndpoints
 {
     public const string ReadyTag = "ready";
 

@@ -6,7 +6,7 @@ using OpenTelemetry.Trace;
 
 namespace NextEleven.Api.Operations;
 
-public static class OperationsServiceExtensions
+internal static class OperationsServiceExtensions
 {
     /// <summary>The standard OTLP variable: when set, metrics and traces are exported there too.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";

@@ -12,7 +12,7 @@ namespace NextEleven.Api.Operations;
 /// memory deciding). Not ready once the process is stopping, so a load balancer stops sending. Also a
 /// gauge, <c>nexteleven.ready</c>, for alerting.
 /// </summary>
-public sealed class ReadinessCheck : IHealthCheck
+internal sealed class ReadinessCheck : IHealthCheck
 {
     private readonly IRateLimitStore _store;
     private readonly ClientRegistry _clients;

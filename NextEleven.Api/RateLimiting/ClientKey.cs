@@ -13,7 +13,7 @@ namespace NextEleven.Api.RateLimiting;
 /// all-ones high half (ffff:ffff:ffff:ffff::/64 is multicast, never a client's address) and a non-zero
 /// low half. Equality is on <see cref="Value"/> alone; <see cref="ClientId"/> only names it.
 /// </summary>
-public readonly struct ClientKey : IEquatable<ClientKey>
+internal readonly struct ClientKey : IEquatable<ClientKey>
 {
     private const ulong IPv4Tag = 0x0000_FFFF_0000_0000;
 

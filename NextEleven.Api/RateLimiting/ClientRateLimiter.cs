@@ -8,7 +8,7 @@ namespace NextEleven.Api.RateLimiting;
 /// client's own policy, when the key is valid; otherwise the client address's. Missing and wrong keys draw on the address's budget, so guessing keys is limited too and a
 /// made-up key never opens a fresh budget. The public health check has its own per-address policy.
 /// </summary>
-public sealed class ClientRateLimiter
+internal sealed class ClientRateLimiter
 {
     public const string DefaultPolicyName = "default";
     public const string PublicPolicyName = "public";

@@ -1,7 +1,7 @@
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>A known client's budget: the policy it is held to and the partition all its keys share.</summary>
-public interface IRateLimitClient
+internal interface IRateLimitClient
 {
     RateLimitPolicy Policy { get; }
 

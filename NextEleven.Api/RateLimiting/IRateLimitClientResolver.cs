@@ -4,7 +4,7 @@ namespace NextEleven.Api.RateLimiting;
 /// Finds the known client a request comes from (by its API key), or null for an anonymous request,
 /// whose budget is its address's. Implemented by the API-key authentication.
 /// </summary>
-public interface IRateLimitClientResolver
+internal interface IRateLimitClientResolver
 {
     IRateLimitClient? Resolve(HttpContext context);
 }

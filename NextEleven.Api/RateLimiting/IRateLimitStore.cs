@@ -3,7 +3,7 @@ namespace NextEleven.Api.RateLimiting;
 /// <summary>
 /// Where a policy's window counters live: this instance's memory, or a store every instance shares.
 /// </summary>
-public interface IRateLimitStore
+internal interface IRateLimitStore
 {
     /// <summary>What decides right now, as env-status and the metrics name it: <c>memory</c>, <c>redis</c> or <c>fallback</c>.</summary>
     string State { get; }
@@ -34,11 +34,11 @@ public interface IRateLimitStore
 /// The outcome of one take. <see cref="Now"/> is the deciding clock's time, so Retry-After is measured
 /// on the same clock as <see cref="Reset"/>.
 /// </summary>
-public readonly record struct PermitTake(bool IsTaken, long Remaining, DateTimeOffset Reset, DateTimeOffset Now);
+internal readonly record struct PermitTake(bool IsTaken, long Remaining, DateTimeOffset Reset, DateTimeOffset Now);
 
 /// <summary>
 /// The outcome of a token reservation or settlement: how many tokens it granted (0 when refused), what is
 /// left, and when the budget refills. <see cref="InMemory"/> says which store holds the reservation, so a
 /// shared store in fallback settles it where it was made.
 /// </summary>
-public readonly record struct TokenTake(long Granted, long Remaining, DateTimeOffset Reset, DateTimeOffset Now, bool InMemory = false);
+internal readonly record struct TokenTake(long Granted, long Remaining, DateTimeOffset Reset, DateTimeOffset Now, bool InMemory = false);

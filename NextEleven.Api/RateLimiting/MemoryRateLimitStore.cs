@@ -16,7 +16,7 @@ namespace NextEleven.Api.RateLimiting;
 /// one dictionary entry.
 /// </para>
 /// </summary>
-public sealed class MemoryRateLimitStore : IRateLimitStore
+internal sealed class MemoryRateLimitStore : IRateLimitStore
 {
     public const string StateName = "memory";
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>What the limiter decided for one request, and the headers that tell the client.</summary>
-public sealed class RateLimitDecision(RateLimitPolicy policy, ClientKey partition, string clientId, PermitTake take)
+internal sealed class RateLimitDecision(RateLimitPolicy policy, ClientKey partition, string clientId, PermitTake take)
 {
     public RateLimitPolicy Policy { get; } = policy;
 

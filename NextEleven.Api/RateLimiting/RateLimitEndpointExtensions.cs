@@ -4,7 +4,7 @@ using NextEleven.Api.Errors;
 
 namespace NextEleven.Api.RateLimiting;
 
-public static class RateLimitEndpointExtensions
+internal static class RateLimitEndpointExtensions
 {
     /// <summary>
     /// Rate limits every endpoint of the group per client and puts the limit headers on every response,

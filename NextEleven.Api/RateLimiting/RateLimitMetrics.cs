@@ -6,7 +6,7 @@ namespace NextEleven.Api.RateLimiting;
 /// Counters a dashboard can watch (meter <c>NextEleven.Api</c>): every rate-limit decision by policy and
 /// result, overflow use, decisions a shared store left to memory, and the gauges.
 /// </summary>
-public sealed class RateLimitMetrics
+internal sealed class RateLimitMetrics
 {
     public const string MeterName = "NextEleven.Api";
 

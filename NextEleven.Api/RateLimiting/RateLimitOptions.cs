@@ -1,7 +1,7 @@
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>Section <c>RateLimit</c>: the per-client policy for the API, and <c>Public</c> for the health check.</summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimit";
 
@@ -30,7 +30,7 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>One tier's limits; what it leaves out falls back to the <c>RateLimit</c> defaults.</summary>
-public sealed class RateLimitTierOptions
+internal sealed class RateLimitTierOptions
 {
     public int? PermitLimit { get; set; }
 
@@ -40,7 +40,7 @@ public sealed class RateLimitTierOptions
 }
 
 /// <summary>A budget of LLM tokens per window (input and output tokens together, as the provider reports them).</summary>
-public sealed class TokenLimitOptions
+internal sealed class TokenLimitOptions
 {
     /// <summary>The window when no level sets one: a day.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
@@ -54,7 +54,7 @@ public sealed class TokenLimitOptions
 }
 
 /// <summary>The public health check's per-IP policy, generous enough that load-balancer probes never trip it.</summary>
-public sealed class PublicRateLimitOptions
+internal sealed class PublicRateLimitOptions
 {
     public int PermitLimit { get; set; } = 60;
 

@@ -9,7 +9,7 @@ namespace NextEleven.Api.RateLimiting;
 /// Two policies with the same name, limit and window are equal: counters survive a reload of the
 /// clients file that rebuilds the policy objects without changing them.
 /// </summary>
-public sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
+internal sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
 {
     private const string ResetFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 

@@ -3,7 +3,7 @@ using NextEleven.Api.RateLimiting.Redis;
 
 namespace NextEleven.Api.RateLimiting;
 
-public static class RateLimitServiceExtensions
+internal static class RateLimitServiceExtensions
 {
     public static IServiceCollection AddClientRateLimiting(this IServiceCollection services)
     {

@@ -6,7 +6,7 @@ namespace NextEleven.Api.RateLimiting;
 /// Connects a shared store before the server takes its first request (hosted services start before the
 /// server), and reports which store decides in the metrics.
 /// </summary>
-public sealed class RateLimitStoreStartup(IRateLimitStore store, RateLimitMetrics metrics) : IHostedService
+internal sealed class RateLimitStoreStartup(IRateLimitStore store, RateLimitMetrics metrics) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace NextEleven.Api.RateLimiting;
 /// left), and is settled to the provider's reported usage when it ends: so concurrent calls never spend
 /// more than the budget, beyond what the input estimate fell short by.
 /// </summary>
-public sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptions> options)
+internal sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptions> options)
 {
     /// <summary>The token budget's name in the IETF headers, whatever level set it.</summary>
     public const string PolicyName = "tokens";
@@ -50,7 +50,7 @@ public sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptions
 }
 
 /// <summary>A reservation of tokens for one chat call, or its refusal (nothing granted).</summary>
-public sealed class TokenReservation(RateLimitPolicy budget, ClientKey client, TokenTake take, long inputEstimate)
+internal sealed class TokenReservation(RateLimitPolicy budget, ClientKey client, TokenTake take, long inputEstimate)
 {
     public RateLimitPolicy Budget { get; } = budget;
 
@@ -67,7 +67,7 @@ public sealed class TokenReservation(RateLimitPolicy budget, ClientKey client, T
 }
 
 /// <summary>A client's token budget at one moment, and the texts that tell the client.</summary>
-public sealed class TokenBalance(RateLimitPolicy budget, long remaining, DateTimeOffset reset, DateTimeOffset now)
+internal sealed class TokenBalance(RateLimitPolicy budget, long remaining, DateTimeOffset reset, DateTimeOffset now)
 {
     public RateLimitPolicy Budget { get; } = budget;
 

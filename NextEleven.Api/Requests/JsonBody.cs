@@ -11,7 +11,7 @@ namespace NextEleven.Api.Requests;
 /// a key is refused before its body is even looked at, and every way a body can be wrong gets the
 /// contract's 400/413/415 with a message that names the field, instead of the framework's bare 400.
 /// </summary>
-public static class JsonBody
+internal static class JsonBody
 {
     public static async ValueTask<(T? Value, ApiErrorResult? Error)> ReadAsync<T>(
         HttpRequest request, JsonTypeInfo<T> typeInfo, long maxBytes, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Requests;
 
-public static class RequestLimitsExtensions
+internal static class RequestLimitsExtensions
 {
     public static IServiceCollection AddRequestLimits(this IServiceCollection services)
     {

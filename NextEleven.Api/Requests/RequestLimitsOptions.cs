@@ -1,7 +1,7 @@
 namespace NextEleven.Api.Requests;
 
 /// <summary>Size limits on what a client may send (section <c>Limits</c>).</summary>
-public sealed class RequestLimitsOptions
+internal sealed class RequestLimitsOptions
 {
     public const string SectionName = "Limits";
 

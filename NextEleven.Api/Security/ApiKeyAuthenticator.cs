@@ -12,7 +12,7 @@ namespace NextEleven.Api.Security;
 /// hundred thousand. What a lookup's timing could reveal is about the digest, from which no key can be
 /// worked back.
 /// </summary>
-public sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time) : IRateLimitClientResolver
+internal sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time) : IRateLimitClientResolver
 {
     public const string ApiKeyHeader = "X-API-Key";
 

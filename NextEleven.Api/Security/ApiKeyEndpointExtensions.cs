@@ -4,9 +4,9 @@ using NextEleven.Api.Errors;
 namespace NextEleven.Api.Security;
 
 /// <summary>Marks an endpoint as needing the API key, for the OpenAPI document's security requirements.</summary>
-public sealed class RequiresApiKeyMetadata;
+internal sealed class RequiresApiKeyMetadata;
 
-public static class ApiKeyEndpointExtensions
+internal static class ApiKeyEndpointExtensions
 {
     public const string MissingKeyError = "Authentication required";
     public const string MissingKeyMessage = "Provide API key via X-API-Key header or Authorization: Bearer token";

@@ -7,7 +7,7 @@ namespace NextEleven.Api.Security;
 /// <c>nexteleven.auth.rejections</c>: requests refused for their key, by reason (missing, invalid,
 /// expired, ambiguous). A surge of <c>invalid</c> is someone guessing keys.
 /// </summary>
-public sealed class ApiKeyMetrics
+internal sealed class ApiKeyMetrics
 {
     private readonly Counter<long> _rejections;
 

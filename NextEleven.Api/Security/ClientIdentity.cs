@@ -3,7 +3,7 @@ using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Security;
 
-public enum ApiKeyOutcome
+internal enum ApiKeyOutcome
 {
     /// <summary>No key is configured (Development only): every request is let through.</summary>
     Open,
@@ -20,7 +20,7 @@ public enum ApiKeyOutcome
 /// Who a request comes from, as far as the API key tells. <see cref="KeyId"/> is safe to log: a key's
 /// prefix or a digest, never the key. <see cref="Client"/> is set when the key is valid.
 /// </summary>
-public sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId, ApiClient? Client = null)
+internal sealed record ClientIdentity(ApiKeyOutcome Outcome, string KeyId, ApiClient? Client = null)
 {
     public bool IsAllowed => Outcome is ApiKeyOutcome.Valid or ApiKeyOutcome.Open;
 

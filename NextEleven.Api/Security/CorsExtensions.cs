@@ -3,7 +3,7 @@ using NextEleven.Api.Configuration;
 
 namespace NextEleven.Api.Security;
 
-public static class CorsExtensions
+internal static class CorsExtensions
 {
     private static readonly string[] ExposedHeaders =
     [

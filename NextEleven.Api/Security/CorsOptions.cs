@@ -4,7 +4,7 @@ namespace NextEleven.Api.Security;
 /// Section <c>Cors</c>: browser origins allowed to call the API directly. Empty by default, so no
 /// browser page on another origin can use the API (server-side clients are unaffected by CORS).
 /// </summary>
-public sealed class ApiCorsOptions
+internal sealed class ApiCorsOptions
 {
     public const string SectionName = "Cors";
 

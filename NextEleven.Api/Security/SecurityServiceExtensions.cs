@@ -3,7 +3,7 @@ using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Security;
 
-public static class SecurityServiceExtensions
+internal static class SecurityServiceExtensions
 {
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
     {

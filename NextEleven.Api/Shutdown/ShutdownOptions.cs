@@ -4,7 +4,7 @@ namespace NextEleven.Api.Shutdown;
 /// Section <c>Shutdown</c>: how long the instance keeps serving, reported not ready, once told to stop
 /// (so load balancers stop sending to it first), and how long streams in flight may then run on.
 /// </summary>
-public sealed class ShutdownOptions
+internal sealed class ShutdownOptions
 {
     public const string SectionName = "Shutdown";
 

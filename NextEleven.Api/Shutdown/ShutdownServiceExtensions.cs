@@ -1,6 +1,6 @@
 namespace NextEleven.Api.Shutdown;
 
-public static class ShutdownServiceExtensions
+internal static class ShutdownServiceExtensions
 {
     /// <summary>
     /// A graceful stop: not ready but still serving for <c>Shutdown:ReadinessDelay</c>, then streams get

@@ -8,7 +8,7 @@ namespace NextEleven.Api.Shutdown;
 /// streams finish normally; after it, each ends with an in-band error event rather than being cut by the
 /// server, and a call still waiting for its provider's first byte is answered 503.
 /// </summary>
-public sealed class StreamDrain(IOptions<ShutdownOptions> options) : IDisposable
+internal sealed class StreamDrain(IOptions<ShutdownOptions> options) : IDisposable
 {
     private readonly CancellationTokenSource _drained = new();
 

@@ -15,7 +15,7 @@ namespace NextEleven.Api.SystemStatus;
 /// (<c>memory</c>, <c>redis</c>, or <c>fallback</c>: memory while Redis is unreachable) and the chat
 /// provider. It names settings, never their values: no key, no secret, no client.
 /// </summary>
-public sealed record EnvStatus(
+internal sealed record EnvStatus(
     string Status,
     string Environment,
     string Version,
@@ -25,13 +25,13 @@ public sealed record EnvStatus(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EnvStatusChat? Chat = null);
 
 /// <summary>The chat provider: its name, default model, endpoint host (null for the offline responder), and whether it can answer.</summary>
-public sealed record EnvStatusChat(string Provider, string Model, string? EndpointHost, bool Configured);
+internal sealed record EnvStatusChat(string Provider, string Model, string? EndpointHost, bool Configured);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(EnvStatus))]
 internal sealed partial class SystemStatusJsonContext : JsonSerializerContext;
 
-public static class EnvStatusEndpoints
+internal static class EnvStatusEndpoints
 {
     private static readonly string InformationalVersion =
         typeof(EnvStatusEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

@@ -11,7 +11,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// amount used) passed in <c>KEYS</c> (Redis-Cluster-safe), <c>save()</c> and <c>answer(first)</c>.
 /// Every script answers four numbers: its own, what is left, the reset and Redis's now.
 /// </summary>
-public sealed class CounterScript
+internal sealed class CounterScript
 {
     /// <summary>How long after its window a counter is kept: past any clock step between Redis and its replicas.</summary>
     public const long GraceMilliseconds = 1000;

@@ -7,7 +7,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// Redis, so a flood from one client costs no Redis calls. Nothing refills a budget before its Reset, so
 /// the answer is the one Redis would give.
 /// </summary>
-public sealed class ExhaustedClients(TimeProvider time, int capacity)
+internal sealed class ExhaustedClients(TimeProvider time, int capacity)
 {
     private readonly ConcurrentDictionary<(RateLimitPolicy Policy, ClientKey Client), Exhausted> _clients = new();
 

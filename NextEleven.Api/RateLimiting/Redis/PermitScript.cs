@@ -8,7 +8,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// interleave between the check and the increment. The counter is one hash per client and policy
 /// (see <see cref="CounterScript"/>).
 /// </summary>
-public static class PermitScript
+internal static class PermitScript
 {
     /// <summary>ARGV[4]: the permits to take, all or none.</summary>
     public static CounterScript Script { get; } = new("rate-limit", """

@@ -12,7 +12,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// answers, then goes back to it. What memory admitted meanwhile is added to Redis's counters once it
 /// answers (<see cref="RedisReconciliation"/>). No request thread ever waits on a synchronous Redis call.
 /// </summary>
-public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
+internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
     public const string RedisStateName = "redis";
     public const string FallbackStateName = "fallback";

@@ -4,7 +4,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// Section <c>RateLimit:Redis</c>, and <c>ConnectionStrings:Redis</c>: when the connection string is
 /// set, every policy counts in Redis, shared by every instance.
 /// </summary>
-public sealed class RedisStoreOptions
+internal sealed class RedisStoreOptions
 {
     public const string SectionName = "RateLimit:Redis";
     public const string ConnectionStringName = "Redis";

@@ -8,7 +8,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// it: StackExchange.Redis reads <c>=,=</c> or <c>host:notaport</c> without complaint and would keep the
 /// service in fallback forever, each instance counting alone.
 /// </summary>
-public sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOptions>
+internal sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOptions>
 {
     private const string Setting = "ConnectionStrings:Redis";
 

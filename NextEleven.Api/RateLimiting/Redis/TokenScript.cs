@@ -8,7 +8,7 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// none below a minimum; <c>settle</c> adds a correction (negative gives tokens back) while the
 /// reservation's window is still the current one.
 /// </summary>
-public static class TokenScript
+internal static class TokenScript
 {
     /// <summary>ARGV[4] <c>reserve</c> (ARGV[5] minimum, ARGV[6] maximum) or <c>settle</c> (ARGV[5] window index, ARGV[6] correction).</summary>
     public static CounterScript Script { get; } = new("token-budget", """
