@@ -63,7 +63,7 @@ internal static partial class ClientDirectoryBuilder
                     problem = $"{field}.hash is already a key of client '{taken.Client.Id}'.";
                     return ClientDirectory.Open;
                 }
-                keys[digest] = new ApiKeyEntry(client, string.IsNullOrWhiteSpace(key.Prefix) ? "key_" + digest.LeadingHex[..12] : key.Prefix,
+                keys[digest] = new ApiKeyEntry(client, string.IsNullOrWhiteSpace(key.Prefix) ? digest.KeyId : key.Prefix,
                     key.Expires);
             }
         }

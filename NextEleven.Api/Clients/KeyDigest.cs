@@ -80,6 +80,9 @@ internal readonly record struct KeyDigest(UInt128 High, UInt128 Low)
     /// <summary>The digest's first 64 bits in hex: enough to name a key in a log without holding the whole.</summary>
     public string LeadingHex => ((ulong)(High >> 64)).ToString("x16", CultureInfo.InvariantCulture);
 
+    /// <summary>What a key without a prefix is called in logs and in <c>keys list</c>: <c>key_</c> and 12 hex digits of its digest.</summary>
+    public string KeyId => "key_" + LeadingHex[..12];
+
     private static KeyDigest FromBytes(ReadOnlySpan<byte> digest) =>
         new(BinaryPrimitives.ReadUInt128BigEndian(digest), BinaryPrimitives.ReadUInt128BigEndian(digest[16..]));
 }

@@ -207,7 +207,7 @@ internal static class KeysCommand
     /// <summary>What a key is called in lists and revocations: its prefix, else the id the service logs it under.</summary>
     private static string NameOf(ClientKeyJson key) =>
         !string.IsNullOrWhiteSpace(key.Prefix) ? key.Prefix
-        : KeyDigest.TryParse(key.Hash, out var digest) ? "key_" + digest.LeadingHex[..12]
+        : KeyDigest.TryParse(key.Hash, out var digest) ? digest.KeyId
         : "-";
 
     private static int Hash(TextReader input, TextWriter output, TextWriter error)

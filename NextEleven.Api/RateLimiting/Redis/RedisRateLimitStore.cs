@@ -284,38 +284,12 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             var probe = new RateLimitPolicy("probe", 1, TimeSpan.FromSeconds(1));
             await PermitScript.RunAsync(_database!, _options.KeyPrefix + "probe", probe, 1)
                 .WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
-            await LoadScriptsAsync().WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
+            await ScriptCache.LoadEverywhereAsync(_connection!).WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
             return null;
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
             return failure;
-        }
-    }
-
-    /// <summary>
-    /// Caches every script on every primary before requests need them: otherwise the first burst after a
-    /// start or a Redis restart sends each script whole, once per request, and waits for it to compile.
-    /// </summary>
-    private async Task LoadScriptsAsync()
-    {
-        foreach (var endpoint in _connection!.GetEndPoints())
-        {
-            var server = _connection.GetServer(endpoint);
-            if (server.IsConnected && !server.IsReplica)
-            {
-                foreach (var script in new[] { PermitScript.Script, TokenScript.Script, ReconcileScript.Script })
-                {
-                    try
-                    {
-                        await server.ScriptLoadAsync(script.Source).ConfigureAwait(false);
-                    }
-                    catch (RedisServerException)
-                    {
-                        // An ACL that allows EVAL but not SCRIPT LOAD: the script is sent whole on its first NOSCRIPT instead.
-                    }
-                }
-            }
         }
     }
 
