@@ -16,6 +16,7 @@ internal sealed class ClientRegistry
     private readonly Lock _reloadGate = new();
     private volatile ClientDirectory _current;
     private volatile string _state;
+    private volatile FileFingerprint? _loaded;
 
     public ClientRegistry(IOptions<ApiKeyOptions> environmentKeys, IOptions<RateLimitOptions> limits,
         IOptions<ClientsOptions> clients, IHostEnvironment environment, ILogger<ClientRegistry> logger)
@@ -24,6 +25,7 @@ internal sealed class ClientRegistry
         _limits = limits.Value;
         _logger = logger;
         FilePath = clients.Value.IsConfigured ? clients.Value.FullPath(environment.ContentRootPath) : null;
+        _loaded = FilePath is null ? null : FileFingerprint.Of(FilePath);
         var initial = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
         if (initial is null)
         {
@@ -52,6 +54,12 @@ internal sealed class ClientRegistry
     public ClientDirectory Current => _current;
 
     /// <summary>
+    /// The file as it was when last read (taken before reading, so a change made during a read shows as
+    /// new), whether that version was put in force or refused: the watcher reads again only when it differs.
+    /// </summary>
+    internal FileFingerprint? Loaded => _loaded;
+
+    /// <summary>
     /// Reads the file again; keeps the current set, and says why in one line, when the new one is refused.
     /// Reloads run one at a time, each reading the file after the one before it was put in force, so the
     /// set in force is always the newest version read: a slow read of an older version can never finish
@@ -61,6 +69,7 @@ internal sealed class ClientRegistry
     {
         lock (_reloadGate)
         {
+            _loaded = FilePath is null ? null : FileFingerprint.Of(FilePath);
             var next = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
             if (next is null)
             {

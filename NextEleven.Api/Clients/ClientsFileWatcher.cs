@@ -26,19 +26,17 @@ internal sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider t
     private ITimer? _settle;
     private ITimer? _poll;
     private Task _loop = Task.CompletedTask;
-    private FileFingerprint? _loaded;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (registry.FilePath is { } path)
         {
-            _loaded = FileFingerprint.Of(path);
             _files = new PhysicalFileProvider(Path.GetDirectoryName(path)!);
             var name = Path.GetFileName(path);
             _settle = time.CreateTimer(_ => RequestReload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _subscription = ChangeToken.OnChange(() => _files.Watch(name), () => _settle.Change(Settle, Timeout.InfiniteTimeSpan));
             _poll = time.CreateTimer(_ => PollFingerprint(path), null, PollInterval, PollInterval);
-            _loop = Task.Run(() => ReloadLoopAsync(path), CancellationToken.None);
+            _loop = Task.Run(ReloadLoopAsync, CancellationToken.None);
         }
         return Task.CompletedTask;
     }
@@ -51,7 +49,7 @@ internal sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider t
 
     private void PollFingerprint(string path)
     {
-        if (FileFingerprint.Of(path) != Volatile.Read(ref _loaded))
+        if (FileFingerprint.Of(path) != registry.Loaded)
         {
             RequestReload();
         }
@@ -73,7 +71,7 @@ internal sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider t
         }
     }
 
-    private async Task ReloadLoopAsync(string path)
+    private async Task ReloadLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -85,10 +83,7 @@ internal sealed class ClientsFileWatcher(ClientRegistry registry, TimeProvider t
             {
                 return;
             }
-            // Taken before reading: a change made during the read shows as a new fingerprint and is read again.
-            var fingerprint = FileFingerprint.Of(path);
             registry.Reload();
-            Volatile.Write(ref _loaded, fingerprint);
         }
     }
 

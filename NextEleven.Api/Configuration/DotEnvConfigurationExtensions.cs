@@ -27,7 +27,6 @@ internal static class DotEnvConfigurationExtensions
             .Select(folder => Path.TrimEndingDirectorySeparator(folder)).Distinct(StringComparer.Ordinal);
         foreach (var path in folders.SelectMany(folder => new[] { Path.Combine(folder, ".env"), Path.Combine(folder, ".env.local") }))
         {
-            var file = Path.GetFileName(path);
             if (!File.Exists(path))
             {
                 continue;

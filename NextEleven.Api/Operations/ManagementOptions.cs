@@ -31,20 +31,18 @@ internal sealed class ManagementOptions
     /// <summary>The port of each URL; null when one is not an absolute http(s) URL with a port.</summary>
     public static IReadOnlyList<int>? PortsOf(IEnumerable<string> urls)
     {
+        var ports = new List<int>();
+        foreach (var url in urls)
         {
-            var ports = new List<int>();
-            foreach (var url in urls)
+            // Uri cannot read Kestrel's wildcard hosts; any concrete host stands in to read the port.
+            var concrete = url.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal);
+            if (!Uri.TryCreate(concrete, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.IsDefaultPort || uri.Port <= 0)
             {
-                // Uri cannot read Kestrel's wildcard hosts; any concrete host stands in to read the port.
-                var concrete = url.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal);
-                if (!Uri.TryCreate(concrete, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                    || uri.IsDefaultPort || uri.Port <= 0)
-                {
-                    return null;
-                }
-                ports.Add(uri.Port);
+                return null;
             }
-            return ports;
+            ports.Add(uri.Port);
         }
+        return ports;
     }
 }
