@@ -13,19 +13,34 @@ namespace NextEleven.Api.RateLimiting.Redis;
 internal sealed class RedisReconciliation(TimeProvider time, int maxEntries)
 {
     private readonly ConcurrentDictionary<OwedCounter, long> _owed = new();
+    // Kept apart: the dictionary's Count and IsEmpty take every lock, and IsEmpty is asked after each Redis answer.
+    private int _entries;
     private int _flushing;
 
-    public bool IsEmpty => _owed.IsEmpty;
+    public bool IsEmpty => Volatile.Read(ref _entries) == 0;
 
     /// <summary>Owes <paramref name="amount"/> to the counter's window that ends at <paramref name="reset"/>.</summary>
     public void Owe(RedisKey counter, RateLimitPolicy policy, DateTimeOffset reset, long amount)
     {
-        if (amount == 0 || (_owed.Count >= maxEntries && !_owed.ContainsKey(Key(counter, policy, reset))))
+        if (amount == 0)
         {
-            // Bounded like the memory store's partitions: past the cap a sprayed outage is counted per instance only.
             return;
         }
-        _owed.AddOrUpdate(Key(counter, policy, reset), amount, (_, owed) => owed + amount);
+        var key = Key(counter, policy, reset);
+        while (!_owed.TryGetValue(key, out _))
+        {
+            if (Volatile.Read(ref _entries) >= maxEntries)
+            {
+                // Bounded like the memory store's partitions: past the cap a sprayed outage is counted per instance only.
+                return;
+            }
+            if (_owed.TryAdd(key, amount))
+            {
+                Interlocked.Increment(ref _entries);
+                return;
+            }
+        }
+        _owed.AddOrUpdate(key, amount, (_, owed) => owed + amount);
     }
 
     /// <summary>
@@ -74,10 +89,17 @@ internal sealed class RedisReconciliation(TimeProvider time, int maxEntries)
     /// <summary>Takes a paid amount off; the entry goes once nothing more was owed meanwhile.</summary>
     private void Settle(OwedCounter key, long paid)
     {
-        var left = _owed.AddOrUpdate(key, 0, (_, owed) => owed - paid);
-        if (left == 0)
+        while (_owed.TryGetValue(key, out var owed))
         {
-            _owed.TryRemove(new KeyValuePair<OwedCounter, long>(key, 0));
+            var left = owed - paid;
+            if (left != 0 ? _owed.TryUpdate(key, left, owed) : _owed.TryRemove(new KeyValuePair<OwedCounter, long>(key, owed)))
+            {
+                if (left == 0)
+                {
+                    Interlocked.Decrement(ref _entries);
+                }
+                return;
+            }
         }
     }
 
