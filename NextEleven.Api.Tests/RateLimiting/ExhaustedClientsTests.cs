@@ -8,7 +8,7 @@ namespace NextEleven.Api.Tests.RateLimiting;
 public sealed class ExhaustedClientsTests
 {
     private static readonly RateLimitPolicy Policy = new("default", 10, TimeSpan.FromMinutes(1));
-    private static readonly ClientKey Client = ClientKey.FromAddress(IPAddress.Parse("198.51.100.7"));
+    private static readonly LimitPartition Client = LimitPartition.FromAddress(IPAddress.Parse("198.51.100.7"));
 
     // Redis's clock runs 42 s ahead of this instance's: only the distance to Reset may matter.
     private static readonly DateTimeOffset RedisNow = new(2026, 1, 14, 17, 0, 42, TimeSpan.Zero);
@@ -20,14 +20,14 @@ public sealed class ExhaustedClientsTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 14, 17, 0, 0, TimeSpan.Zero));
         var exhausted = new ExhaustedClients(time, capacity: 10);
 
-        exhausted.Remember(Policy, Client, new PermitTake(false, 0, Reset, RedisNow));
+        exhausted.Remember(Policy, Client, new PermitResult(false, 0, Reset, RedisNow));
         time.Advance(TimeSpan.FromSeconds(8));
         var refusedMeanwhile = exhausted.TryGetRejection(Policy, Client, out var rejection);
         time.Advance(TimeSpan.FromSeconds(10));
         var refusedAtReset = exhausted.TryGetRejection(Policy, Client, out _);
 
         Assert.True(refusedMeanwhile);
-        Assert.Equal(new PermitTake(false, 0, Reset, Reset - TimeSpan.FromSeconds(10)), rejection);
+        Assert.Equal(new PermitResult(false, 0, Reset, Reset - TimeSpan.FromSeconds(10)), rejection);
         Assert.False(refusedAtReset);
     }
 
@@ -36,7 +36,7 @@ public sealed class ExhaustedClientsTests
     {
         var exhausted = new ExhaustedClients(new FakeTimeProvider(), capacity: 10);
 
-        exhausted.Remember(Policy, Client, new PermitTake(true, 1, Reset, RedisNow));
+        exhausted.Remember(Policy, Client, new PermitResult(true, 1, Reset, RedisNow));
 
         Assert.False(exhausted.TryGetRejection(Policy, Client, out _));
     }
@@ -46,14 +46,14 @@ public sealed class ExhaustedClientsTests
     {
         var time = new FakeTimeProvider();
         var exhausted = new ExhaustedClients(time, capacity: 1);
-        var other = ClientKey.FromAddress(IPAddress.Parse("198.51.100.8"));
+        var other = LimitPartition.FromAddress(IPAddress.Parse("198.51.100.8"));
         var now = time.GetUtcNow();
 
-        exhausted.Remember(Policy, Client, new PermitTake(false, 0, now.AddSeconds(5), now));
-        exhausted.Remember(Policy, other, new PermitTake(false, 0, now.AddSeconds(5), now));
+        exhausted.Remember(Policy, Client, new PermitResult(false, 0, now.AddSeconds(5), now));
+        exhausted.Remember(Policy, other, new PermitResult(false, 0, now.AddSeconds(5), now));
         var otherKeptWhileFull = exhausted.TryGetRejection(Policy, other, out _);
         time.Advance(TimeSpan.FromSeconds(6));
-        exhausted.Remember(Policy, other, new PermitTake(false, 0, now.AddSeconds(20), now.AddSeconds(6)));
+        exhausted.Remember(Policy, other, new PermitResult(false, 0, now.AddSeconds(20), now.AddSeconds(6)));
 
         Assert.False(otherKeptWhileFull);
         Assert.True(exhausted.TryGetRejection(Policy, other, out _));

@@ -11,7 +11,7 @@ public sealed class MemoryRateLimitStoreTests : IDisposable
 {
     private static readonly DateTimeOffset HalfPastFive = new(2026, 1, 14, 17, 30, 0, TimeSpan.Zero);
     private static readonly RateLimitPolicy Hourly = new("default", 3, TimeSpan.FromHours(1));
-    private static readonly ClientKey Acme = ClientKey.FromClient("acme");
+    private static readonly LimitPartition Acme = LimitPartition.FromClient("acme");
 
     private readonly FakeTimeProvider _time = new(HalfPastFive);
     private readonly TestMeterFactory _meters = new();
@@ -69,7 +69,7 @@ public sealed class MemoryRateLimitStoreTests : IDisposable
         var minute = new RateLimitPolicy("burst", 3, TimeSpan.FromMinutes(1));
         store.Take(Hourly, Acme, 3);
 
-        Assert.True(store.Take(Hourly, ClientKey.FromClient("globex"), 1).IsTaken);
+        Assert.True(store.Take(Hourly, LimitPartition.FromClient("globex"), 1).IsTaken);
         Assert.True(store.Take(minute, Acme, 1).IsTaken);
         Assert.False(store.Take(Hourly, Acme, 1).IsTaken);
     }
@@ -78,11 +78,11 @@ public sealed class MemoryRateLimitStoreTests : IDisposable
     public void PastTheTrackedClientsCapNewAddressesShareOneBudgetButNamedClientsNever()
     {
         var store = Store(maxTrackedClients: 2);
-        store.Take(Hourly, ClientKey.FromAddress(System.Net.IPAddress.Parse("198.51.100.1")), 1);
-        store.Take(Hourly, ClientKey.FromAddress(System.Net.IPAddress.Parse("198.51.100.2")), 1);
+        store.Take(Hourly, LimitPartition.FromAddress(System.Net.IPAddress.Parse("198.51.100.1")), 1);
+        store.Take(Hourly, LimitPartition.FromAddress(System.Net.IPAddress.Parse("198.51.100.2")), 1);
 
         var sprayed = Enumerable.Range(3, 4)
-            .Select(i => store.Take(Hourly, ClientKey.FromAddress(System.Net.IPAddress.Parse($"198.51.100.{i}")), 1)).ToList();
+            .Select(i => store.Take(Hourly, LimitPartition.FromAddress(System.Net.IPAddress.Parse($"198.51.100.{i}")), 1)).ToList();
         var named = store.Take(Hourly, Acme, 1);
 
         Assert.Equal([true, true, true, false], sprayed.Select(t => t.IsTaken));

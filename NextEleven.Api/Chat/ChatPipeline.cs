@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.Errors;
@@ -8,79 +9,65 @@ using NextEleven.Api.Security;
 namespace NextEleven.Api.Chat;
 
 /// <summary>
-/// The one path of a chat request over HTTP, whatever its surface: read the body, check the model against
-/// the client's, let the surface check and translate the rest, call the chat layer (which reserves and
-/// settles tokens), and write the answer, the stream or the failure, with the token budget's headers.
+/// The one path of a chat request over HTTP, whatever its wire format: read the body, check the model
+/// against the client's, check the rest with the rules every surface shares, call the chat layer (which
+/// reserves and settles tokens), record the token budget beside the request limit, and write the answer,
+/// the stream or the failure.
 /// </summary>
-internal sealed class ChatPipeline(ChatService chat, TokenBudget budget, IOptions<RequestLimitsOptions> limits, TimeProvider time)
+internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator validator, TokenBudget budget,
+    IOptions<RequestLimitsOptions> limits, TimeProvider time)
 {
+    private readonly long _maxRequestBodyBytes = limits.Value.MaxRequestBodyBytes;
+
     public async Task<Results<Ok<TReply>, ServerSentEventsResult<string>, ApiErrorResult>> HandleAsync<TRequest, TReply>(
-        HttpContext context, ChatSurface<TRequest, TReply> surface, CancellationToken cancellationToken) where TRequest : class
+        HttpContext context, ChatWireFormat<TRequest, TReply> wire, CancellationToken cancellationToken) where TRequest : class
     {
-        var (request, readError) = await JsonBody.ReadAsync(
-            context.Request, surface.RequestType, limits.Value.MaxRequestBodyBytes, cancellationToken);
+        var (request, readError) = await JsonBody.ReadAsync(context.Request, wire.RequestType, _maxRequestBodyBytes, cancellationToken);
         if (readError is not null)
         {
             return readError;
         }
         var caller = CallerOf(context);
-        var model = surface.ModelOf(request!);
-        if (chat.CheckModel(caller, ref model) is { } forbidden)
+        var (model, forbidden) = chat.ResolveModel(caller, wire.ModelOf(request!));
+        if (forbidden is not null)
         {
-            return ErrorFor(forbidden);
+            return ChatErrors.For(forbidden, tokens: null);
         }
-        var (turn, problem) = surface.ToTurn(request!, model, limits.Value, chat);
-        if (problem is not null)
+        var (draft, problem) = wire.ToDraft(request!);
+        var (turn, invalid) = draft is null ? (null, problem) : validator.Validate(draft, model);
+        if (invalid is not null)
         {
-            return ApiErrors.BadRequest(problem);
+            return ApiErrors.BadRequest(invalid);
         }
 
-        var exchange = new ChatExchange(context.TraceIdentifier, time.GetUtcNow(), chat.Provider);
-        if (surface.WantsStream(request!, context.Request))
+        var reply = new ReplyContext(context.TraceIdentifier, time.GetUtcNow(), chat.Provider);
+        if (wire.WantsStream(request!, context.Request))
         {
             var stream = await chat.StartStreamAsync(caller, turn!, cancellationToken);
-            TellTokens(context, stream.Tokens);
+            RecordTokens(context, stream.Tokens);
             return stream.Failure is { } streamFailure
-                ? ErrorFor(streamFailure)
-                : TypedResults.ServerSentEvents(surface.Events(stream.Result!, exchange, cancellationToken));
+                ? ChatErrors.For(streamFailure, stream.Tokens)
+                : TypedResults.ServerSentEvents(wire.Events(stream.Result!, reply, cancellationToken));
         }
         var outcome = await chat.CompleteAsync(caller, turn!, cancellationToken);
-        TellTokens(context, outcome.Tokens);
+        RecordTokens(context, outcome.Tokens);
         return outcome.Failure is { } failure
-            ? ErrorFor(failure)
-            : TypedResults.Ok(surface.Reply(outcome.Result!, exchange));
+            ? ChatErrors.For(failure, outcome.Tokens)
+            : TypedResults.Ok(wire.Reply(outcome.Result!, reply));
     }
 
-    /// <summary>The caller of a request: its client when the key is valid, else its address, with the token budget that applies.</summary>
-    public ChatCaller CallerOf(HttpContext context) =>
-        context.Features.Get<ClientIdentity>()?.Client is { } client
-            ? new ChatCaller(client, client.Partition, client.TokenBudget)
-            : new ChatCaller(null, ClientKey.FromAddress(context.Connection.RemoteIpAddress), budget.Default);
-
-    /// <summary>The HTTP error of a chat failure, as both surfaces answer it before a stream starts.</summary>
-    public static ApiErrorResult ErrorFor(ChatFailure failure) => failure.Kind switch
+    /// <summary>The caller of a request as the chat layer sees it, with the token budget that applies.</summary>
+    public ChatCaller CallerOf(HttpContext context)
     {
-        ChatFailureKind.ModelNotAllowed => ApiErrors.Forbidden(failure.Message),
-        ChatFailureKind.TokenBudgetExhausted => ApiErrors.TooManyRequests(failure.Message, failure.RetryAfterSeconds ?? 1),
-        _ => new ApiErrorResult(StatusOf(failure), failure.Message, retryAfter: failure.RetryAfterSeconds),
-    };
+        var caller = context.Features.GetRequiredFeature<Caller>();
+        return new ChatCaller(caller.Client, caller.Partition, caller.Client is { } client ? client.TokenBudget : budget.Default);
+    }
 
-    /// <summary>The status a failure maps to; a stream already started names it in its in-band error event.</summary>
-    public static int StatusOf(ChatFailure failure) => failure.Kind switch
+    private static void RecordTokens(HttpContext context, TokenBalance? tokens)
     {
-        ChatFailureKind.ModelNotAllowed => StatusCodes.Status403Forbidden,
-        ChatFailureKind.TokenBudgetExhausted => StatusCodes.Status429TooManyRequests,
-        ChatFailureKind.ProviderUnavailable => StatusCodes.Status503ServiceUnavailable,
-        ChatFailureKind.ProviderTimedOut => StatusCodes.Status504GatewayTimeout,
-        _ => StatusCodes.Status502BadGateway,
-    };
-
-    /// <summary>The rate limiter writes the token budget's headers beside its own as the response starts.</summary>
-    private static void TellTokens(HttpContext context, TokenBalance? tokens)
-    {
-        if (tokens is not null && context.Features.Get<RateLimitDecision>() is { } decision)
+        if (tokens is not null)
         {
-            decision.Tokens = tokens;
+            context.Features.GetRequiredFeature<LimitResults>().RecordTokens(tokens);
         }
     }
 }

@@ -1,97 +1,82 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using NextEleven.Api.Requests;
 
 namespace NextEleven.Api.Chat;
 
-/// <summary>The rules a chat request must meet beyond being well-formed JSON; each failure names the field.</summary>
-internal static class ChatRequestValidator
+/// <summary>
+/// The rules a chat request must meet beyond being well-formed JSON, the same for every surface: how
+/// many messages, their roles and lengths, the model and the sampling settings. Each problem names the field.
+/// </summary>
+internal sealed class ChatRequestValidator(IOptions<RequestLimitsOptions> limits, IOptions<ChatProviderOptions> chat)
 {
-    /// <summary>
-    /// A role as the chat surfaces spell it. OpenAI's <c>developer</c> is its newer name for <c>system</c>;
-    /// only the OpenAI-compatible surface accepts it.
-    /// </summary>
-    public static ChatRole? RoleOf(string? role, bool acceptDeveloper = false) => role switch
-    {
-        "user" => ChatRole.User,
-        "assistant" => ChatRole.Assistant,
-        "system" => ChatRole.System,
-        "developer" when acceptDeveloper => ChatRole.System,
-        _ => null,
-    };
+    private readonly RequestLimitsOptions _limits = limits.Value;
+    private readonly IReadOnlyList<string> _models = chat.Value.Models;
+    private readonly int _maxOutputTokens = chat.Value.MaxOutputTokens;
 
-    /// <summary>The first problem found, or null when the request is valid.</summary>
-    public static string? Validate(ChatRequest request, RequestLimitsOptions limits, ChatService chat)
+    /// <summary>The draft as a turn on <paramref name="model"/>, or the first problem with it.</summary>
+    public (ChatTurn? Turn, string? Problem) Validate(ChatDraft draft, string? model)
     {
-        if (TextProblem("message", request.Message, limits.MaxMessageLength) is { } messageProblem)
+        if (draft.ListField is { } listField)
         {
-            return messageProblem;
-        }
-        if (SamplingProblem(request.Model, request.Temperature, request.MaxTokens, chat, "maxTokens") is { } samplingProblem)
-        {
-            return samplingProblem;
-        }
-        if (request.History is not { } history)
-        {
-            return null;
-        }
-        if (history.Count > limits.MaxHistoryMessages)
-        {
-            return $"Field 'history' has {history.Count} entries; the limit is {limits.MaxHistoryMessages}.";
-        }
-        for (var i = 0; i < history.Count; i++)
-        {
-            var entry = history[i];
-            if (entry is null)
+            var limit = _limits.MaxHistoryMessages + (draft.ListHoldsNewMessage ? 1 : 0);
+            if (draft.ListCount > limit)
             {
-                return $"Field 'history[{i}]' must be an object with 'role' and 'content'.";
-            }
-            if (RoleOf(entry.Role) is null)
-            {
-                return $"Field 'history[{i}].role' must be one of 'user', 'assistant' or 'system'.";
-            }
-            if (TextProblem($"history[{i}].content", entry.Content, limits.MaxMessageLength) is { } contentProblem)
-            {
-                return contentProblem;
+                return (null, $"Field '{listField}' has {draft.ListCount} entries; the limit is {limit}.");
             }
         }
-        return null;
+        var messages = new List<ChatMessage>(draft.Messages.Count);
+        foreach (var message in draft.Messages)
+        {
+            if (message.Problem is not null)
+            {
+                return (null, message.Problem);
+            }
+            if (RoleOf(message.Role, draft.Roles) is not { } role)
+            {
+                return (null, $"Field '{message.Field}.role' must be one of {Listed(draft.Roles)}.");
+            }
+            if (TextProblem(message) is { } textProblem)
+            {
+                return (null, textProblem);
+            }
+            messages.Add(new ChatMessage(role, message.Text));
+        }
+        if (model is not null && !_models.Contains(model, StringComparer.Ordinal))
+        {
+            return (null, $"Field 'model' must be one of: {string.Join(", ", _models)}.");
+        }
+        if (draft.Temperature is { } t && (double.IsNaN(t) || t < 0 || t > 2))
+        {
+            return (null, "Field 'temperature' must be a number from 0 to 2.");
+        }
+        if (draft.MaxTokens is { } m && (m < 1 || m > _maxOutputTokens))
+        {
+            return (null, $"Field '{draft.MaxTokensField}' must be an integer from 1 to {_maxOutputTokens}.");
+        }
+        return (new ChatTurn(messages, model, draft.Temperature, draft.MaxTokens), null);
     }
 
-    /// <summary>The checks both chat surfaces make of the model and sampling settings a client asks for.</summary>
-    public static string? SamplingProblem(string? model, double? temperature, int? maxTokens, ChatService chat, string maxTokensField)
-    {
-        if (model is not null && !chat.Models.Contains(model, StringComparer.Ordinal))
+    /// <summary>A role as a wire format spells it; OpenAI's <c>developer</c> is its newer name for <c>system</c>.</summary>
+    private static ChatRole? RoleOf(string? role, IReadOnlyList<string> accepted) =>
+        role is null || !accepted.Contains(role, StringComparer.Ordinal) ? null : role switch
         {
-            return $"Field 'model' must be one of: {string.Join(", ", chat.Models)}.";
-        }
-        if (temperature is { } t && (double.IsNaN(t) || t < 0 || t > 2))
-        {
-            return "Field 'temperature' must be a number from 0 to 2.";
-        }
-        if (maxTokens is { } m && (m < 1 || m > chat.MaxOutputTokens))
-        {
-            return $"Field '{maxTokensField}' must be an integer from 1 to {chat.MaxOutputTokens}.";
-        }
-        return null;
-    }
+            "user" => ChatRole.User,
+            "assistant" => ChatRole.Assistant,
+            "system" or "developer" => ChatRole.System,
+            _ => null,
+        };
 
-    /// <summary>The conversation to send: history in order, then the new message. Call only on a valid request.</summary>
-    public static List<ChatMessage> ToMessages(ChatRequest request)
-    {
-        var messages = new List<ChatMessage>((request.History?.Count ?? 0) + 1);
-        foreach (var entry in request.History ?? [])
-        {
-            messages.Add(new ChatMessage(RoleOf(entry.Role)!.Value, entry.Content));
-        }
-        messages.Add(new ChatMessage(ChatRole.User, request.Message));
-        return messages;
-    }
+    /// <summary>'a', 'b' or 'c'.</summary>
+    private static string Listed(IReadOnlyList<string> roles) =>
+        string.Join(", ", roles.Take(roles.Count - 1).Select(r => $"'{r}'")) + $" or '{roles[^1]}'";
 
-    private static string? TextProblem(string field, string? text, int maxLength) => text switch
+    private string? TextProblem(DraftMessage message) => message.Text switch
     {
-        null => $"Field '{field}' is required and must be a string.",
-        _ when string.IsNullOrWhiteSpace(text) => $"Field '{field}' must not be blank.",
-        _ when text.Length > maxLength => $"Field '{field}' is {text.Length} characters long; the limit is {maxLength}.",
+        null => $"Field '{message.TextField}' {message.TextExpected}.",
+        _ when !message.MayBeBlank && string.IsNullOrWhiteSpace(message.Text) => $"Field '{message.TextField}' must not be blank.",
+        _ when message.Text.Length > _limits.MaxMessageLength =>
+            $"Field '{message.TextField}' is {message.Text.Length} characters long; the limit is {_limits.MaxMessageLength}.",
         _ => null,
     };
 }

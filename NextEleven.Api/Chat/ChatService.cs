@@ -33,8 +33,12 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
 
     public int MaxOutputTokens => _options.MaxOutputTokens;
 
-    /// <summary>A failure when the caller may not use the model asked for; a request naming none may be given its client's first model.</summary>
-    public ChatFailure? CheckModel(ChatCaller caller, ref string? model) => ModelAccess.Check(caller.Client, DefaultModel, ref model);
+    /// <summary>
+    /// The model a call runs on (null for the default), or a failure when the caller may not use the one
+    /// asked for; a request naming none may be given its client's first model.
+    /// </summary>
+    public (string? Model, ChatFailure? Forbidden) ResolveModel(ChatCaller caller, string? asked) =>
+        ModelAccess.Resolve(caller.Client, DefaultModel, asked);
 
     /// <summary>The models the caller may name.</summary>
     public IEnumerable<string> ModelsFor(ChatCaller caller) => ModelAccess.For(caller.Client, Models);
@@ -98,14 +102,14 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
             failure = await updates.MoveNextAsync()
                 ? null
                 // Nothing at all: the provider answered a stream request with something that is not one.
-                : ProviderFaults.UnfinishedStream(logger);
+                : ProviderErrors.UnfinishedStream(logger);
         }
         catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            failure = ProviderFaults.ShuttingDown(logger);
+            failure = ProviderErrors.ShuttingDown(logger);
         }
         catch (Exception exception) when (!aborted.IsCancellationRequested
-            && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
+            && ProviderErrors.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
         {
             failure = mapped;
         }
@@ -166,10 +170,10 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
                 }
                 catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
                 {
-                    failure = ProviderFaults.ShuttingDown(logger);
+                    failure = ProviderErrors.ShuttingDown(logger);
                 }
                 catch (Exception exception) when (!aborted.IsCancellationRequested && !cancellation.IsCancellationRequested
-                    && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
+                    && ProviderErrors.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
                 {
                     failure = mapped;
                 }
@@ -180,7 +184,7 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
                 }
             }
             yield return finishReason is null
-                ? new ChatStreamFailed(model, ProviderFaults.UnfinishedStream(logger))
+                ? new ChatStreamFailed(model, ProviderErrors.UnfinishedStream(logger))
                 : new ChatFinished(model, finishReason, UsageOf(usage));
         }
         finally
@@ -207,7 +211,7 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
             turn.MaxTokens ?? _options.MaxOutputTokens);
         return reservation.IsGranted
             ? (reservation, null)
-            : (reservation, new ChatFailure(ChatFailureKind.TokenBudgetExhausted, reservation.Balance.RejectionMessage(),
+            : (reservation, new ChatFailure(ChatFailureKind.TokenBudgetExhausted, "Token budget exhausted.",
                 reservation.Balance.SecondsUntilReset));
     }
 
@@ -261,10 +265,10 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
         }
         catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            return (null, ProviderFaults.ShuttingDown(logger));
+            return (null, ProviderErrors.ShuttingDown(logger));
         }
         catch (Exception exception) when (!aborted.IsCancellationRequested
-            && ProviderFaults.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } failure)
+            && ProviderErrors.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } failure)
         {
             return (null, failure);
         }

@@ -6,21 +6,21 @@ namespace NextEleven.Api.Chat;
 internal static class ModelAccess
 {
     /// <summary>
-    /// A failure when the client may not use the model asked for. A request that names none runs on the
-    /// default model, or, when the client's list leaves that out, on the first model of its list.
+    /// The model a call runs on, or a failure when the client may not use the one asked for. A request
+    /// that names none runs on the default model (null), or, when the client's list leaves that out, on
+    /// the first model of its list.
     /// </summary>
-    public static ChatFailure? Check(ApiClient? client, string defaultModel, ref string? model)
+    public static (string? Model, ChatFailure? Forbidden) Resolve(ApiClient? client, string defaultModel, string? asked)
     {
         if (client is not { Models: { } allowed })
         {
-            return null;
+            return (asked, null);
         }
-        if (model is null && !client.MayUse(defaultModel))
-        {
-            model = allowed[0];
-        }
-        var asked = model ?? defaultModel;
-        return client.MayUse(asked) ? null : new ChatFailure(ChatFailureKind.ModelNotAllowed, $"Model '{asked}' is not allowed for this API key");
+        var model = asked ?? (client.MayUse(defaultModel) ? null : allowed[0]);
+        var used = model ?? defaultModel;
+        return client.MayUse(used)
+            ? (model, null)
+            : (model, new ChatFailure(ChatFailureKind.ModelNotAllowed, $"Model '{used}' is not allowed for this API key"));
     }
 
     /// <summary>The models a client may name: <c>Chat:AllowedModels</c>, narrowed by its own list.</summary>

@@ -8,7 +8,7 @@ namespace NextEleven.Api.Chat;
 
 /// <summary>
 /// The innermost layer around the provider's client: it turns the SDK's exceptions into
-/// <see cref="ChatProviderException"/>, so the logging middleware above it, and everything else, only
+/// <see cref="ProviderException"/>, so the logging middleware above it, and everything else, only
 /// ever sees what is safe to log. Provider messages are read here to recognise a refused key, and
 /// dropped: xAI, for one, quotes part of the key it refused.
 /// </summary>
@@ -49,20 +49,20 @@ internal sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatC
     }
 
     /// <summary>The safe equivalent of a provider failure, or null for anything else (a timeout, a cancellation, a bug).</summary>
-    internal static ChatProviderException? Translate(Exception exception) => exception switch
+    internal static ProviderException? Translate(Exception exception) => exception switch
     {
         // The SDK's own network timeout surfaces as a cancellation, sometimes inside an IOException:
         // left as it is, so the caller can tell a timeout (504) from a provider failure.
         _ when IsTimeoutOrCancellation(exception) => null,
         // The SDK's retry policy reports a run of failed tries together; the last one is the answer.
         AggregateException { InnerExceptions.Count: > 0 } many => Translate(many.InnerExceptions[^1]),
-        ClientResultException { Status: 401 or 403 } refused => From(ProviderFailure.CredentialsRefused, refused),
-        ClientResultException { Status: 400 } badRequest when MentionsApiKey(badRequest) => From(ProviderFailure.CredentialsRefused, badRequest),
-        ClientResultException { Status: 429 } limited => From(ProviderFailure.RateLimited, limited, RetryAfterSeconds(limited)),
-        ClientResultException { Status: 0 } => new ChatProviderException(ProviderFailure.Unreachable, 0, "none", null),
-        ClientResultException failed => From(ProviderFailure.Failed, failed),
-        HttpRequestException or IOException => new ChatProviderException(ProviderFailure.Unreachable, 0, "none", null),
-        JsonException or FormatException => new ChatProviderException(ProviderFailure.Malformed, 200, "none", null),
+        ClientResultException { Status: 401 or 403 } refused => From(ProviderErrorKind.CredentialsRefused, refused),
+        ClientResultException { Status: 400 } badRequest when MentionsApiKey(badRequest) => From(ProviderErrorKind.CredentialsRefused, badRequest),
+        ClientResultException { Status: 429 } limited => From(ProviderErrorKind.RateLimited, limited, RetryAfterSeconds(limited)),
+        ClientResultException { Status: 0 } => new ProviderException(ProviderErrorKind.Unreachable, 0, "none", null),
+        ClientResultException failed => From(ProviderErrorKind.Failed, failed),
+        HttpRequestException or IOException => new ProviderException(ProviderErrorKind.Unreachable, 0, "none", null),
+        JsonException or FormatException => new ProviderException(ProviderErrorKind.Malformed, 200, "none", null),
         _ => null,
     };
 
@@ -79,7 +79,7 @@ internal sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatC
         return false;
     }
 
-    private static ChatProviderException From(ProviderFailure failure, ClientResultException exception, int? retryAfter = null) =>
+    private static ProviderException From(ProviderErrorKind failure, ClientResultException exception, int? retryAfter = null) =>
         new(failure, exception.Status, ErrorCode(exception), retryAfter);
 
     /// <summary>xAI answers a wrong key with 400 and a flat body (<c>{"code": "...", "error": "Incorrect API key provided: ..."}</c>).</summary>

@@ -7,7 +7,7 @@ namespace NextEleven.Api.Clients;
 /// budget, and the models it may use. Every key of a client draws on the budgets of <see cref="Partition"/>.
 /// </summary>
 internal sealed class ApiClient(string id, string? name, RateLimitPolicy policy, RateLimitPolicy? tokenBudget,
-    IReadOnlyList<string>? models, bool disabled) : IRateLimitClient
+    IReadOnlyList<string>? models, bool disabled)
 {
     public string Id { get; } = id;
 
@@ -23,7 +23,7 @@ internal sealed class ApiClient(string id, string? name, RateLimitPolicy policy,
 
     public bool Disabled { get; } = disabled;
 
-    public ClientKey Partition { get; } = ClientKey.FromClient(id);
+    public LimitPartition Partition { get; } = LimitPartition.FromClient(id);
 
     public bool MayUse(string model) => Models is null || Models.Contains(model, StringComparer.Ordinal);
 }

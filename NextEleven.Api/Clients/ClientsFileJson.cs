@@ -23,7 +23,7 @@ internal sealed class ClientJson
 
     public bool Disabled { get; set; }
 
-    public List<ClientKeyJson> Keys { get; set; } = [];
+    public List<ApiKeyJson> Keys { get; set; } = [];
 }
 
 internal sealed class ClientLimitsJson
@@ -43,7 +43,7 @@ internal sealed class TokenLimitsJson
 }
 
 /// <summary>One key: its SHA-256 digest (never the key), a short prefix that names it, and its dates.</summary>
-internal sealed class ClientKeyJson
+internal sealed class ApiKeyJson
 {
     public string? Hash { get; set; }
 

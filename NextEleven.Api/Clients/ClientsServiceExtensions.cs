@@ -5,14 +5,14 @@ namespace NextEleven.Api.Clients;
 internal static class ClientsServiceExtensions
 {
     /// <summary>The clients and their keys: the environment's key as client <c>default</c>, and the watched clients file.</summary>
-    public static IServiceCollection AddClients(this IServiceCollection services)
+    public static IHostApplicationBuilder AddClients(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(string.Empty).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
-        services.AddOptions<ClientsOptions>().BindConfiguration(ClientsOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ClientsOptions>, ClientsOptionsValidator>();
-        services.AddSingleton<ClientRegistry>();
-        services.AddHostedService<ClientsFileWatcher>();
-        return services;
+        builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(string.Empty).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        builder.Services.AddOptions<ClientsOptions>().BindConfiguration(ClientsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClientsOptions>, ClientsOptionsValidator>();
+        builder.Services.AddSingleton<ClientRegistry>();
+        builder.Services.AddHostedService<ClientsFileWatcher>();
+        return builder;
     }
 }

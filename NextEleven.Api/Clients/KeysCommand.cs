@@ -113,7 +113,7 @@ internal static class KeysCommand
             key = ClientsFileEditor.NewKey();
         }
         while (client.Keys.Any(k => k.Prefix == ClientsFileEditor.PrefixOf(key)));
-        client.Keys.Add(new ClientKeyJson
+        client.Keys.Add(new ApiKeyJson
         {
             Hash = KeyDigest.Of(key).ToString(),
             Prefix = ClientsFileEditor.PrefixOf(key),
@@ -205,7 +205,7 @@ internal static class KeysCommand
     }
 
     /// <summary>What a key is called in lists and revocations: its prefix, else the id the service logs it under.</summary>
-    private static string NameOf(ClientKeyJson key) =>
+    private static string NameOf(ApiKeyJson key) =>
         !string.IsNullOrWhiteSpace(key.Prefix) ? key.Prefix
         : KeyDigest.TryParse(key.Hash, out var digest) ? digest.KeyId
         : "-";

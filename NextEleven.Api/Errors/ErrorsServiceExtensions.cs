@@ -4,12 +4,12 @@ namespace NextEleven.Api.Errors;
 
 internal static class ErrorsServiceExtensions
 {
-    public static IServiceCollection AddApiErrors(this IServiceCollection services)
+    public static IHostApplicationBuilder AddApiErrors(this IHostApplicationBuilder builder)
     {
-        services.AddSingleton<RouteMethodIndex>();
+        builder.Services.AddSingleton<RouteMethodIndex>();
         // Every body is application/json, never HTML: escape only what JSON requires, so replies and
         // messages read as written ("don't", not "don\u0027t").
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        return services;
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        return builder;
     }
 }

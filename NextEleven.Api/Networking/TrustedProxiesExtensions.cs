@@ -13,9 +13,9 @@ internal static class TrustedProxiesExtensions
     /// <c>X-Forwarded-For</c> they go to ASP.NET Core's forwarded-headers middleware, which then rewrites
     /// the connection's remote address only for connections from those networks.
     /// </summary>
-    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
+    public static IHostApplicationBuilder AddTrustedProxies(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<TrustedProxiesOptions>()
+        builder.Services.AddOptions<TrustedProxiesOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
                 options.Entries.AddRange(configuration.GetSection(TrustedProxiesOptions.SectionName).GetList());
@@ -24,13 +24,13 @@ internal static class TrustedProxiesExtensions
                 "TrustedProxies must list IP addresses or CIDR networks (for example 10.0.0.0/8 or 192.0.2.7).")
             .ValidateOnStart();
 
-        services.AddOptions<ForwardingHeaderOptions>()
+        builder.Services.AddOptions<ForwardingHeaderOptions>()
             .BindConfiguration(ForwardingHeaderOptions.SectionName)
             .Validate(options => options.Canonical is not null,
                 $"ForwardedHeaders:Header must be one of {string.Join(", ", ForwardingHeaderOptions.Supported)}: the one header your proxy sets.")
             .ValidateOnStart();
 
-        services.AddOptions<ForwardedHeadersOptions>()
+        builder.Services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IOptions<TrustedProxiesOptions>>((forwarded, trusted) =>
             {
                 forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
@@ -47,7 +47,7 @@ internal static class TrustedProxiesExtensions
                 // Walk back through every trusted hop (client, proxy1, proxy2) to the first untrusted address.
                 forwarded.ForwardLimit = null;
             });
-        return services;
+        return builder;
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal sealed partial class RejectionLogSampler : IHostedService, IDisposable
 
     public const int MaxTrackedClients = 100_000;
 
-    private readonly ConcurrentDictionary<(ClientKey Client, int Status), Flood> _floods = new();
+    private readonly ConcurrentDictionary<(LimitPartition Client, int Status), Flood> _floods = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Counter<long> _suppressed;
@@ -45,7 +45,7 @@ internal sealed partial class RejectionLogSampler : IHostedService, IDisposable
     /// </summary>
     public bool ShouldLog(HttpContext context, int statusCode)
     {
-        if (context.Features.Get<RateLimitDecision>() is not { } decision)
+        if (context.Features.Get<LimitResults>()?.Requests is not { } decision)
         {
             return true;
         }

@@ -71,7 +71,7 @@ internal sealed class RequestLogMiddleware
         {
             return false;
         }
-        var identity = context.Features.Get<ClientIdentity>();
+        var identity = context.Features.Get<Caller>();
         var address = context.Connection.RemoteIpAddress;
         var request = context.Request;
         LogEventProperty[] properties =

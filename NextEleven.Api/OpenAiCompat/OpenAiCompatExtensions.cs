@@ -2,6 +2,9 @@ namespace NextEleven.Api.OpenAiCompat;
 
 internal static class OpenAiCompatExtensions
 {
-    public static IServiceCollection AddOpenAiCompat(this IServiceCollection services) =>
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAiJsonContext.Default));
+    public static IHostApplicationBuilder AddOpenAiCompat(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAiJsonContext.Default));
+        return builder;
+    }
 }

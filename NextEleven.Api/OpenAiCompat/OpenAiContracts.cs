@@ -71,6 +71,11 @@ internal sealed record ModelList([property: JsonPropertyName("object")] string O
 
 internal sealed record ModelInfo(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, [property: JsonPropertyName("owned_by")] string OwnedBy);
 
+/// <summary>OpenAI's error object, used only in-band in a stream that has already started.</summary>
+internal sealed record StreamError(StreamErrorDetail Error);
+
+internal sealed record StreamErrorDetail(string Message, string Type);
+
 // Multi-word names carry their OpenAI spelling explicitly, so any serializer options (and the OpenAPI
 // document) agree on the wire format.
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
@@ -78,4 +83,5 @@ internal sealed record ModelInfo(string Id, [property: JsonPropertyName("object"
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(StreamError))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -10,10 +10,10 @@ internal static class ApiDocsExtensions
     private const string ApiKeyScheme = "ApiKey";
     private const string BearerScheme = "Bearer";
 
-    public static IServiceCollection AddApiDocs(this IServiceCollection services)
+    public static IHostApplicationBuilder AddApiDocs(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<ApiDocsOptions>().BindConfiguration(ApiDocsOptions.SectionName).ValidateOnStart();
-        services.AddOpenApi(options =>
+        builder.Services.AddOptions<ApiDocsOptions>().BindConfiguration(ApiDocsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
             {
@@ -85,8 +85,8 @@ internal static class ApiDocsExtensions
             });
         });
         // The document describes numbers as the chat bodies read them, strictly: a number, never a numeric string.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
-        return services;
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        return builder;
     }
 
     private static string? RequiredFieldOf(Type type) =>

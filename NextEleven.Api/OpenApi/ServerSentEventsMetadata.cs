@@ -7,9 +7,3 @@ namespace NextEleven.Api.OpenApi;
 /// document transformer writes both, JSON first, so Swagger UI asks for JSON by default.
 /// </summary>
 internal sealed record ServerSentEventsMetadata(Type JsonType, Type EventType);
-
-internal static class ServerSentEventsMetadataExtensions
-{
-    public static RouteHandlerBuilder ProducesJsonOrServerSentEvents<TJson, TEvent>(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new ServerSentEventsMetadata(typeof(TJson), typeof(TEvent)));
-}

@@ -42,22 +42,22 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
     /// <summary>Clients tracked in the current window of a policy (for the metrics gauge).</summary>
     public int TrackedClients(RateLimitPolicy policy) => _policies.TryGetValue(policy, out var counters) ? counters.Current.Count : 0;
 
-    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount) =>
+    public ValueTask<PermitResult> TakeAsync(RateLimitPolicy policy, LimitPartition client, int amount) =>
         ValueTask.FromResult(Take(policy, client, amount));
 
-    public ValueTask<TokenTake> ReserveTokensAsync(RateLimitPolicy budget, ClientKey client, long minimum, long maximum) =>
+    public ValueTask<TokenResult> ReserveTokensAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum) =>
         ValueTask.FromResult(ReserveTokens(budget, client, minimum, maximum));
 
-    public ValueTask<TokenTake> SettleTokensAsync(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction) =>
+    public ValueTask<TokenResult> SettleTokensAsync(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction) =>
         ValueTask.FromResult(SettleTokens(budget, client, reservation, correction));
 
-    public TokenTake ReserveTokens(RateLimitPolicy budget, ClientKey client, long minimum, long maximum) =>
+    public TokenResult ReserveTokens(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum) =>
         _tokens.Reserve(budget, client, minimum, maximum);
 
-    public TokenTake SettleTokens(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction) =>
+    public TokenResult SettleTokens(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction) =>
         _tokens.Settle(budget, client, reservation, correction);
 
-    public PermitTake Take(RateLimitPolicy policy, ClientKey client, int amount)
+    public PermitResult Take(RateLimitPolicy policy, LimitPartition client, int amount)
     {
         var counters = _policies.GetOrAdd(policy, static p => new PolicyCounters(p));
         var now = _time.GetUtcNow();
@@ -91,7 +91,7 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
             }
             remaining = limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
         }
-        return new PermitTake(taken, remaining, window.Reset, now);
+        return new PermitResult(taken, remaining, window.Reset, now);
     }
 
     /// <summary>One policy's counters: the current window's partitions, replaced whole when the next window starts.</summary>
@@ -137,7 +137,7 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
     {
         // A plain dictionary behind a lock: a third smaller per entry than a concurrent one, and the lock
         // is held only for a lookup (the limiter's own work happens outside it).
-        private readonly Dictionary<ClientKey, FixedWindowRateLimiter> _partitions = [];
+        private readonly Dictionary<LimitPartition, FixedWindowRateLimiter> _partitions = [];
         private readonly Lock _gate = new();
 
         public long Index { get; } = index;
@@ -158,7 +158,7 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
             }
         }
 
-        public FixedWindowRateLimiter LimiterFor(ClientKey client, int maxTrackedClients,
+        public FixedWindowRateLimiter LimiterFor(LimitPartition client, int maxTrackedClients,
             FixedWindowRateLimiterOptions options, out bool overflowStarted)
         {
             overflowStarted = false;

@@ -9,12 +9,12 @@ namespace NextEleven.Api.RateLimiting;
 internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClients)
 {
     // Anonymous clients past the cap share one count (the no-address partition's), as they share one permit budget.
-    private static readonly ClientKey Overflow = ClientKey.FromAddress(null);
+    private static readonly LimitPartition Overflow = LimitPartition.FromAddress(null);
 
     private readonly Dictionary<RateLimitPolicy, PolicyTokens> _policies = [];
     private readonly Lock _gate = new();
 
-    public TokenTake Reserve(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
+    public TokenResult Reserve(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
     {
         var now = time.GetUtcNow();
         var index = budget.WindowIndexAt(now.ToUnixTimeMilliseconds());
@@ -30,11 +30,11 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
                 used += granted;
                 tokens.Used[key] = used;
             }
-            return new TokenTake(granted, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
+            return new TokenResult(granted, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
         }
     }
 
-    public TokenTake Settle(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction)
+    public TokenResult Settle(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction)
     {
         var now = time.GetUtcNow();
         var index = budget.WindowIndexAt(now.ToUnixTimeMilliseconds());
@@ -48,7 +48,7 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
                 used = Math.Max(0, used + correction);
                 tokens.Used[key] = used;
             }
-            return new TokenTake(0, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
+            return new TokenResult(0, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
         }
     }
 
@@ -68,6 +68,6 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
 
         public DateTimeOffset Reset { get; } = reset;
 
-        public Dictionary<ClientKey, long> Used { get; } = [];
+        public Dictionary<LimitPartition, long> Used { get; } = [];
     }
 }

@@ -28,35 +28,3 @@ internal sealed class RateLimitOptions
     public static bool IsValidWindow(TimeSpan window) =>
         window >= TimeSpan.FromSeconds(1) && window <= TimeSpan.FromDays(1) && window.Ticks % TimeSpan.TicksPerSecond == 0;
 }
-
-/// <summary>One tier's limits; what it leaves out falls back to the <c>RateLimit</c> defaults.</summary>
-internal sealed class RateLimitTierOptions
-{
-    public int? PermitLimit { get; set; }
-
-    public TimeSpan? Window { get; set; }
-
-    public TokenLimitOptions? Tokens { get; set; }
-}
-
-/// <summary>A budget of LLM tokens per window (input and output tokens together, as the provider reports them).</summary>
-internal sealed class TokenLimitOptions
-{
-    /// <summary>The window when no level sets one: a day.</summary>
-    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
-
-    /// <summary>Tokens per window; at most <see cref="int.MaxValue"/>, which no real budget reaches.</summary>
-    public long? PermitLimit { get; set; }
-
-    public TimeSpan? Window { get; set; }
-
-    public static bool IsValidLimit(long? limit) => limit is null or (>= 1 and <= int.MaxValue);
-}
-
-/// <summary>The public health check's per-IP policy, generous enough that load-balancer probes never trip it.</summary>
-internal sealed class PublicRateLimitOptions
-{
-    public int PermitLimit { get; set; } = 60;
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
-}

@@ -5,9 +5,9 @@ namespace NextEleven.Api.RateLimiting;
 
 internal static class RateLimitServiceExtensions
 {
-    public static IServiceCollection AddClientRateLimiting(this IServiceCollection services)
+    public static IHostApplicationBuilder AddClientRateLimiting(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<RateLimitOptions>()
+        builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName)
             .Validate(o => o.PermitLimit >= 1, "RateLimit:PermitLimit must be at least 1.")
             .Validate(o => IsValidWindow(o.Window), "RateLimit:Window must be a whole number of seconds from 00:00:01 to 1.00:00:00.")
@@ -19,24 +19,24 @@ internal static class RateLimitServiceExtensions
             .Validate(o => IsValidTokenLimit(o.Tokens) && o.Tiers.Values.All(t => t.Tokens is null || IsValidTokenLimit(t.Tokens)),
                 "RateLimit:Tokens (and each tier's Tokens): PermitLimit must be from 1 to 2147483647 and Window a whole number of seconds from 00:00:01 to 1.00:00:00.")
             .ValidateOnStart();
-        services.AddOptions<RedisStoreOptions>()
+        builder.Services.AddOptions<RedisStoreOptions>()
             .BindConfiguration(RedisStoreOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration.GetConnectionString(RedisStoreOptions.ConnectionStringName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>();
 
-        services.AddSingleton<RateLimitMetrics>();
-        services.AddSingleton<MemoryRateLimitStore>();
+        builder.Services.AddSingleton<RateLimitMetrics>();
+        builder.Services.AddSingleton<MemoryRateLimitStore>();
         // Chosen when first resolved, after every configuration source (tests' included) is in place.
-        services.AddSingleton<IRateLimitStore>(provider =>
+        builder.Services.AddSingleton<IRateLimitStore>(provider =>
             provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value.IsEnabled
                 ? ActivatorUtilities.CreateInstance<RedisRateLimitStore>(provider)
                 : provider.GetRequiredService<MemoryRateLimitStore>());
-        services.AddHostedService<RateLimitStoreStartup>();
-        services.AddSingleton<ClientRateLimiter>();
-        services.AddSingleton<TokenBudget>();
-        return services;
+        builder.Services.AddHostedService<RateLimitStoreStartup>();
+        builder.Services.AddSingleton<ClientRateLimiter>();
+        builder.Services.AddSingleton<TokenBudget>();
+        return builder;
     }
 
     private static bool IsValidWindow(TimeSpan window) => RateLimitOptions.IsValidWindow(window);

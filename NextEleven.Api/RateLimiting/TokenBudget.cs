@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.RateLimiting;
@@ -30,7 +29,7 @@ internal sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptio
     /// Reserves the input estimate plus up to <paramref name="outputCap"/> output tokens; granted when at
     /// least one output token is left after the estimate.
     /// </summary>
-    public async ValueTask<TokenReservation> ReserveAsync(RateLimitPolicy budget, ClientKey client, long inputEstimate, long outputCap)
+    public async ValueTask<TokenReservation> ReserveAsync(RateLimitPolicy budget, LimitPartition client, long inputEstimate, long outputCap)
     {
         var take = await store.ReserveTokensAsync(budget, client, inputEstimate + 1, inputEstimate + outputCap).ConfigureAwait(false);
         return new TokenReservation(budget, client, take, inputEstimate);
@@ -47,37 +46,4 @@ internal sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptio
         var take = await store.SettleTokensAsync(reservation.Budget, reservation.Client, reservation.Take, correction).ConfigureAwait(false);
         return new TokenBalance(reservation.Budget, take.Remaining, take.Reset, take.Now);
     }
-}
-
-/// <summary>A reservation of tokens for one chat call, or its refusal (nothing granted).</summary>
-internal sealed class TokenReservation(RateLimitPolicy budget, ClientKey client, TokenTake take, long inputEstimate)
-{
-    public RateLimitPolicy Budget { get; } = budget;
-
-    public ClientKey Client { get; } = client;
-
-    public TokenTake Take { get; } = take;
-
-    public bool IsGranted => Take.Granted > 0;
-
-    /// <summary>The output cap to send upstream: what the reservation holds beyond the input estimate.</summary>
-    public int OutputCap { get; } = (int)Math.Max(0, take.Granted - inputEstimate);
-
-    public TokenBalance Balance { get; } = new(budget, take.Remaining, take.Reset, take.Now);
-}
-
-/// <summary>A client's token budget at one moment, and the texts that tell the client.</summary>
-internal sealed class TokenBalance(RateLimitPolicy budget, long remaining, DateTimeOffset reset, DateTimeOffset now)
-{
-    public RateLimitPolicy Budget { get; } = budget;
-
-    public long Remaining { get; } = remaining;
-
-    public DateTimeOffset Reset { get; } = reset;
-
-    /// <summary>Whole seconds until <see cref="Reset"/>, rounded up and at least 1.</summary>
-    public int SecondsUntilReset { get; } = RateLimitPolicy.SecondsUntil(reset, now);
-
-    public string RejectionMessage() => string.Create(CultureInfo.InvariantCulture,
-        $"Token budget exhausted. Limit: {Budget.PermitLimit} tokens {Budget.WindowInWords}. Try again in {SecondsUntilReset} seconds.");
 }

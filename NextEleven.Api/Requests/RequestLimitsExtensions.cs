@@ -6,9 +6,9 @@ namespace NextEleven.Api.Requests;
 
 internal static class RequestLimitsExtensions
 {
-    public static IServiceCollection AddRequestLimits(this IServiceCollection services)
+    public static IHostApplicationBuilder AddRequestLimits(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<RequestLimitsOptions>()
+        builder.Services.AddOptions<RequestLimitsOptions>()
             .BindConfiguration(RequestLimitsOptions.SectionName)
             .Validate(o => o.MaxRequestBodyBytes is >= 1_024 and <= 64 * 1024 * 1024, "Limits:MaxRequestBodyBytes must be from 1024 to 67108864.")
             .Validate(o => o.MaxRequestHeadersBytes is >= 1_024 and <= 1024 * 1024, "Limits:MaxRequestHeadersBytes must be from 1024 to 1048576.")
@@ -18,7 +18,7 @@ internal static class RequestLimitsExtensions
         // Kestrel enforces the same body limit on every route, including ones that never read the body.
         // Kestrel is built with the app, before the start-up check reports a bad value in one line, so it
         // binds the section itself rather than through the validating IOptions.
-        services.AddOptions<KestrelServerOptions>()
+        builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IConfiguration>((kestrel, configuration) =>
             {
                 var limits = new RequestLimitsOptions();
@@ -43,7 +43,7 @@ internal static class RequestLimitsExtensions
                     (int)Math.Min(int.MaxValue, Math.Max(0L, limits.MaxRequestHeadersBytes) * 2L));
                 kestrel.AddServerHeader = false;
             });
-        return services;
+        return builder;
     }
 
     /// <summary>
@@ -75,12 +75,12 @@ internal static class RequestLimitsExtensions
     {
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
-            var decision = await limiter.AcquireForAddressAsync(context);
-            decision.WriteHeaders(context.Response.Headers);
+            // Refused before the key is read: the address's budget, as for a request without a valid key.
+            var decision = await limiter.AcquireAsync(limiter.Default, LimitPartition.FromAddress(context.Connection.RemoteIpAddress));
+            LimitResults.Record(context, decision);
             if (!decision.IsAllowed)
             {
-                await ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, decision.RejectionMessage(),
-                    retryAfter: decision.SecondsUntilReset);
+                await LimitRejection.For(decision).ExecuteAsync(context);
                 return;
             }
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 using NextEleven.Api.Clients;
@@ -12,13 +13,9 @@ namespace NextEleven.Api.Security;
 /// hundred thousand. What a lookup's timing could reveal is about the digest, from which no key can be
 /// worked back.
 /// </summary>
-internal sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time) : IRateLimitClientResolver
+internal sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider time)
 {
     public const string ApiKeyHeader = "X-API-Key";
-
-    private static readonly ClientIdentity OpenIdentity = new(ApiKeyOutcome.Open, "open");
-    private static readonly ClientIdentity MissingIdentity = new(ApiKeyOutcome.Missing, "none");
-    private static readonly ClientIdentity AmbiguousIdentity = new(ApiKeyOutcome.Ambiguous, "ambiguous");
 
     // Fingerprints of wrong keys are keyed with a secret that lives only as long as this process, so
     // a log reader can tell one attacker's attempts apart without being able to test guesses offline.
@@ -26,46 +23,35 @@ internal sealed class ApiKeyAuthenticator(ClientRegistry registry, TimeProvider 
 
     public bool IsEnforced => registry.Current.IsEnforced;
 
-    /// <summary>The identity of a request, worked out once and kept on the context for later stages.</summary>
-    public ClientIdentity Authenticate(HttpContext context)
-    {
-        var identity = context.Features.Get<ClientIdentity>();
-        if (identity is null)
-        {
-            identity = Authenticate(context.Request.Headers);
-            context.Features.Set(identity);
-        }
-        return identity;
-    }
+    /// <summary>The caller of a request: its client when the key is valid, else its address.</summary>
+    public Caller Identify(HttpContext context) => Identify(context.Request.Headers, context.Connection.RemoteIpAddress);
 
-    public IRateLimitClient? Resolve(HttpContext context) => Authenticate(context).Client;
-
-    /// <summary>The identity the headers present, without caching it anywhere.</summary>
-    public ClientIdentity Authenticate(IHeaderDictionary headers)
+    /// <summary>The caller the headers present, from <paramref name="address"/>.</summary>
+    public Caller Identify(IHeaderDictionary headers, IPAddress? address)
     {
         var directory = registry.Current;
         if (!directory.IsEnforced)
         {
-            return OpenIdentity;
+            return new Caller(ApiKeyOutcome.Open, "open", null, LimitPartition.FromAddress(address));
         }
         var presented = PresentedKey(headers, out var ambiguous);
         if (ambiguous)
         {
-            return AmbiguousIdentity;
+            return new Caller(ApiKeyOutcome.Ambiguous, "ambiguous", null, LimitPartition.FromAddress(address));
         }
         if (presented.IsEmpty)
         {
-            return MissingIdentity;
+            return new Caller(ApiKeyOutcome.Missing, "none", null, LimitPartition.FromAddress(address));
         }
         if (!directory.Keys.TryGetValue(KeyDigest.Of(presented), out var key) || key.Client.Disabled)
         {
-            return new ClientIdentity(ApiKeyOutcome.Invalid, key?.KeyId ?? Fingerprint(presented));
+            return new Caller(ApiKeyOutcome.Invalid, key?.KeyId ?? Fingerprint(presented), null, LimitPartition.FromAddress(address));
         }
         if (key.Expires <= time.GetUtcNow())
         {
-            return new ClientIdentity(ApiKeyOutcome.Expired, key.KeyId);
+            return new Caller(ApiKeyOutcome.Expired, key.KeyId, null, LimitPartition.FromAddress(address));
         }
-        return new ClientIdentity(ApiKeyOutcome.Valid, key.KeyId, key.Client);
+        return new Caller(ApiKeyOutcome.Valid, key.KeyId, key.Client, key.Client.Partition);
     }
 
     /// <summary>

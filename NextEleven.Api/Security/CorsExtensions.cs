@@ -16,9 +16,9 @@ internal static class CorsExtensions
     /// before authentication, since browsers send them without credentials; the limit headers are exposed
     /// so browser code can read them.
     /// </summary>
-    public static IServiceCollection AddApiCors(this IServiceCollection services)
+    public static IHostApplicationBuilder AddApiCors(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<ApiCorsOptions>()
+        builder.Services.AddOptions<ApiCorsOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
                 options.AllowedOrigins.AddRange(configuration.GetSection(ApiCorsOptions.SectionName).GetSection("AllowedOrigins")
@@ -27,15 +27,15 @@ internal static class CorsExtensions
             .Validate(options => options.AllowedOrigins.All(IsOrigin),
                 "Cors:AllowedOrigins must list origins such as https://app.example.com (scheme and host, no path).")
             .ValidateOnStart();
-        services.AddCors();
-        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<ApiCorsOptions>>((cors, api) => cors.AddDefaultPolicy(policy => policy
                 .WithOrigins([.. api.Value.AllowedOrigins])
                 .WithMethods(HttpMethods.Get, HttpMethods.Post)
                 .WithHeaders(ApiKeyAuthenticator.ApiKeyHeader, "Authorization", "Content-Type", "Accept")
                 .WithExposedHeaders(ExposedHeaders)
                 .SetPreflightMaxAge(TimeSpan.FromHours(1))));
-        return services;
+        return builder;
     }
 
     /// <summary>Adds the CORS middleware only when origins are configured: off by default.</summary>

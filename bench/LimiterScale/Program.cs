@@ -15,11 +15,11 @@ var store = new MemoryRateLimitStore(Options.Create(new RateLimitOptions { MaxTr
     new RateLimitMetrics(meters), NullLogger<MemoryRateLimitStore>.Instance);
 var policy = new RateLimitPolicy("default", 100, TimeSpan.FromHours(1));
 
-var keys = new ClientKey[clients];
+var keys = new LimitPartition[clients];
 for (var i = 0; i < clients; i++)
 {
     // Distinct IPv4 addresses from 10.0.0.0 upwards, as an address-spraying flood would send.
-    keys[i] = ClientKey.FromAddress(new IPAddress(BitConverter.GetBytes(IPAddress.HostToNetworkOrder(0x0A000000 + i))));
+    keys[i] = LimitPartition.FromAddress(new IPAddress(BitConverter.GetBytes(IPAddress.HostToNetworkOrder(0x0A000000 + i))));
 }
 
 var heapBefore = Heap();

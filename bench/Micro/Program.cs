@@ -22,7 +22,7 @@ public class LimiterDecision
 {
     private MemoryRateLimitStore _store = null!;
     private RateLimitPolicy _policy = null!;
-    private ClientKey _known;
+    private LimitPartition _known;
     private uint _next = 0x0B000000;
 
     [GlobalSetup]
@@ -33,7 +33,7 @@ public class LimiterDecision
         _store = new MemoryRateLimitStore(Options.Create(new RateLimitOptions { MaxTrackedClients = int.MaxValue }),
             TimeProvider.System, new RateLimitMetrics(meters), NullLogger<MemoryRateLimitStore>.Instance);
         _policy = new RateLimitPolicy("default", int.MaxValue, TimeSpan.FromDays(1));
-        _known = ClientKey.FromAddress(IPAddress.Parse("192.0.2.1"));
+        _known = LimitPartition.FromAddress(IPAddress.Parse("192.0.2.1"));
         _store.Take(_policy, _known, 1);
     }
 
@@ -41,7 +41,7 @@ public class LimiterDecision
     public bool KnownClient() => _store.Take(_policy, _known, 1).IsTaken;
 
     [Benchmark(Description = "decision, new client")]
-    public bool NewClient() => _store.Take(_policy, ClientKey.FromAddress(new IPAddress(_next++)), 1).IsTaken;
+    public bool NewClient() => _store.Take(_policy, LimitPartition.FromAddress(new IPAddress(_next++)), 1).IsTaken;
 }
 
 /// <summary>
@@ -69,7 +69,7 @@ public class KeyCheck
             Clients = [.. keys.Chunk(100).Select((chunk, c) => new ClientJson
             {
                 Id = $"client-{c}",
-                Keys = [.. chunk.Select(key => new ClientKeyJson { Hash = KeyDigest.Of(key).ToString(), Prefix = key[..7] })],
+                Keys = [.. chunk.Select(key => new ApiKeyJson { Hash = KeyDigest.Of(key).ToString(), Prefix = key[..7] })],
             })],
         };
         ClientsFileEditor.WriteAtomically(Path.Combine(_folder, "clients.json"), file);
@@ -85,10 +85,10 @@ public class KeyCheck
     public void Cleanup() => Directory.Delete(_folder, recursive: true);
 
     [Benchmark(Description = "key check, valid key")]
-    public int Valid() => (int)_authenticator.Authenticate(_valid).Outcome;
+    public int Valid() => (int)_authenticator.Identify(_valid, null).KeyOutcome;
 
     [Benchmark(Description = "key check, wrong key")]
-    public int Invalid() => (int)_authenticator.Authenticate(_invalid).Outcome;
+    public int Invalid() => (int)_authenticator.Identify(_invalid, null).KeyOutcome;
 }
 
 /// <summary>One request log line formatted as JSON: Serilog's CompactJsonFormatter against the service's UTF-8 writer.</summary>

@@ -9,10 +9,10 @@ namespace NextEleven.Api.RateLimiting.Redis;
 /// </summary>
 internal sealed class ExhaustedClients(TimeProvider time, int capacity)
 {
-    private readonly ConcurrentDictionary<(RateLimitPolicy Policy, ClientKey Client), Exhausted> _clients = new();
+    private readonly ConcurrentDictionary<(RateLimitPolicy Policy, LimitPartition Client), Exhausted> _clients = new();
 
     /// <summary>Remembers a client whose budget Redis reported empty, until its Reset on Redis's clock.</summary>
-    public void Remember(RateLimitPolicy policy, ClientKey client, PermitTake take)
+    public void Remember(RateLimitPolicy policy, LimitPartition client, PermitResult take)
     {
         if (take.Remaining > 0)
         {
@@ -28,7 +28,7 @@ internal sealed class ExhaustedClients(TimeProvider time, int capacity)
     }
 
     /// <summary>The rejection Redis would give, if the client is still exhausted.</summary>
-    public bool TryGetRejection(RateLimitPolicy policy, ClientKey client, out PermitTake rejection)
+    public bool TryGetRejection(RateLimitPolicy policy, LimitPartition client, out PermitResult rejection)
     {
         rejection = default;
         if (_clients.IsEmpty || !_clients.TryGetValue((policy, client), out var exhausted))
@@ -42,7 +42,7 @@ internal sealed class ExhaustedClients(TimeProvider time, int capacity)
             return false;
         }
         var untilReset = TimeSpan.FromSeconds((exhausted.Until - now) / (double)time.TimestampFrequency);
-        rejection = new PermitTake(false, 0, exhausted.Reset, exhausted.Reset - untilReset);
+        rejection = new PermitResult(false, 0, exhausted.Reset, exhausted.Reset - untilReset);
         return true;
     }
 

@@ -21,9 +21,9 @@ internal static class PermitScript
         return answer(0)
         """);
 
-    public static async Task<PermitTake> RunAsync(IDatabaseAsync database, RedisKey counter, RateLimitPolicy policy, int amount)
+    public static async Task<PermitResult> RunAsync(IDatabaseAsync database, RedisKey counter, RateLimitPolicy policy, int amount)
     {
         var (taken, remaining, reset, now) = await Script.RunAsync(database, counter, policy, amount).ConfigureAwait(false);
-        return new PermitTake(taken == 1, remaining, reset, now);
+        return new PermitResult(taken == 1, remaining, reset, now);
     }
 }

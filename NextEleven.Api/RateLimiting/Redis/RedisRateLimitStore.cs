@@ -80,7 +80,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
     }
 
-    public ValueTask<PermitTake> TakeAsync(RateLimitPolicy policy, ClientKey client, int amount)
+    public ValueTask<PermitResult> TakeAsync(RateLimitPolicy policy, LimitPartition client, int amount)
     {
         if (_exhausted.TryGetRejection(policy, client, out var rejection))
         {
@@ -90,7 +90,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         {
             return ValueTask.FromResult(FromMemory(policy, client, amount));
         }
-        return new ValueTask<PermitTake>(TakeFromRedisAsync(policy, client, amount));
+        return new ValueTask<PermitResult>(TakeFromRedisAsync(policy, client, amount));
     }
 
     private long Answers() => Volatile.Read(ref _answers);
@@ -109,20 +109,20 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
     }
 
-    public ValueTask<TokenTake> ReserveTokensAsync(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
+    public ValueTask<TokenResult> ReserveTokensAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
     {
         // No shortcut for an exhausted client here: settlements give tokens back before the window ends.
         if (_inFallback)
         {
             return ValueTask.FromResult(ReserveTokensInMemory(budget, client, minimum, maximum));
         }
-        return new ValueTask<TokenTake>(OnRedisAsync(
+        return new ValueTask<TokenResult>(OnRedisAsync(
             TokenScript.ReserveAsync(_database!, TokenKey(client), budget, minimum, maximum),
             () => ReserveTokensInMemory(budget, client, minimum, maximum),
             (memory, landed) => _owed.Landed(TokenKey(client), budget, memory.Reset, landed.Reset, landed.Granted)));
     }
 
-    public ValueTask<TokenTake> SettleTokensAsync(RateLimitPolicy budget, ClientKey client, TokenTake reservation, long correction)
+    public ValueTask<TokenResult> SettleTokensAsync(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction)
     {
         // Settled where it was reserved; what memory settles, or a settlement Redis misses, is owed to
         // Redis's counter of the reservation's window, so the shared budget ends up charged what was used.
@@ -131,7 +131,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             _owed.Owe(TokenKey(client), budget, reservation.Reset, correction);
             return ValueTask.FromResult(_memory.SettleTokens(budget, client, reservation, correction));
         }
-        return new ValueTask<TokenTake>(OnRedisAsync(
+        return new ValueTask<TokenResult>(OnRedisAsync(
             TokenScript.SettleAsync(_database!, TokenKey(client), budget, reservation, correction),
             () =>
             {
@@ -142,7 +142,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             (_, _) => _owed.Owe(TokenKey(client), budget, reservation.Reset, -correction)));
     }
 
-    private TokenTake ReserveTokensInMemory(RateLimitPolicy budget, ClientKey client, long minimum, long maximum)
+    private TokenResult ReserveTokensInMemory(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
     {
         _metrics.DecidedInFallback(budget.Name);
         var take = _memory.ReserveTokens(budget, client, minimum, maximum);
@@ -154,9 +154,9 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// A token script call under the same timeout and failure counting as a permit decision. When it timed
     /// out, <paramref name="landedLate"/> is told what it did in Redis if it answers after all.
     /// </summary>
-    private async Task<TokenTake> OnRedisAsync(Task<TokenTake> call, Func<TokenTake> otherwise, Action<TokenTake, TokenTake> landedLate)
+    private async Task<TokenResult> OnRedisAsync(Task<TokenResult> call, Func<TokenResult> otherwise, Action<TokenResult, TokenResult> landedLate)
     {
-        TokenTake take;
+        TokenResult take;
         try
         {
             take = await FairDeadline.WaitAsync(call, _options.Timeout, _time, Answers).ConfigureAwait(false);
@@ -176,9 +176,9 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         return take;
     }
 
-    private async Task<PermitTake> TakeFromRedisAsync(RateLimitPolicy policy, ClientKey client, int amount)
+    private async Task<PermitResult> TakeFromRedisAsync(RateLimitPolicy policy, LimitPartition client, int amount)
     {
-        PermitTake take;
+        PermitResult take;
         var counter = CounterKey(policy, client);
         var call = PermitScript.RunAsync(_database!, counter, policy, amount);
         try
@@ -207,14 +207,14 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// <c>{prefix}rl:{client}:{policy}</c>. The braces make the client the hash tag, so in a Redis Cluster
     /// all of a client's counters live on one node.
     /// </summary>
-    private RedisKey CounterKey(RateLimitPolicy policy, ClientKey client) =>
+    private RedisKey CounterKey(RateLimitPolicy policy, LimitPartition client) =>
         string.Concat(_options.KeyPrefix, "rl:{", client.ToString(), "}:", policy.Name);
 
     /// <summary>
     /// <c>{prefix}tk:{client}:tokens</c>: apart from the permit counters, whose last part is a policy name
     /// that a client or tier could share with the token budget's.
     /// </summary>
-    private RedisKey TokenKey(ClientKey client) =>
+    private RedisKey TokenKey(LimitPartition client) =>
         string.Concat(_options.KeyPrefix, "tk:{", client.ToString(), "}:", TokenBudget.PolicyName);
 
     private void CountFailure(Exception failure)
@@ -225,7 +225,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
     }
 
-    private PermitTake FromMemory(RateLimitPolicy policy, ClientKey client, int amount)
+    private PermitResult FromMemory(RateLimitPolicy policy, LimitPartition client, int amount)
     {
         _metrics.DecidedInFallback(policy.Name);
         var take = _memory.Take(policy, client, amount);

@@ -13,11 +13,11 @@ namespace NextEleven.Api.RateLimiting;
 /// all-ones high half (ffff:ffff:ffff:ffff::/64 is multicast, never a client's address) and a non-zero
 /// low half. Equality is on <see cref="Value"/> alone; <see cref="ClientId"/> only names it.
 /// </summary>
-internal readonly struct ClientKey : IEquatable<ClientKey>
+internal readonly struct LimitPartition : IEquatable<LimitPartition>
 {
     private const ulong IPv4Tag = 0x0000_FFFF_0000_0000;
 
-    private ClientKey(UInt128 value, string? clientId = null)
+    private LimitPartition(UInt128 value, string? clientId = null)
     {
         Value = value;
         ClientId = clientId;
@@ -31,7 +31,7 @@ internal readonly struct ClientKey : IEquatable<ClientKey>
     public bool IsClient => (ulong)(Value >> 64) == ulong.MaxValue;
 
     /// <summary>The partition of a request with no valid key: its address, an IPv6 one grouped by /64.</summary>
-    public static ClientKey FromAddress(IPAddress? address)
+    public static LimitPartition FromAddress(IPAddress? address)
     {
         if (address is null)
         {
@@ -45,18 +45,18 @@ internal readonly struct ClientKey : IEquatable<ClientKey>
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             address.TryWriteBytes(bytes, out _);
-            return new ClientKey(new UInt128(0, IPv4Tag | BinaryPrimitives.ReadUInt32BigEndian(bytes)));
+            return new LimitPartition(new UInt128(0, IPv4Tag | BinaryPrimitives.ReadUInt32BigEndian(bytes)));
         }
         address.TryWriteBytes(bytes, out _);
-        return new ClientKey(new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0));
+        return new LimitPartition(new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0));
     }
 
     /// <summary>The partition of a named client: all its keys share it, so rotating a key never resets a budget.</summary>
-    public static ClientKey FromClient(string clientId)
+    public static LimitPartition FromClient(string clientId)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-client:" + clientId), digest);
-        return new ClientKey(new UInt128(ulong.MaxValue, BinaryPrimitives.ReadUInt64BigEndian(digest) | 1), clientId);
+        return new LimitPartition(new UInt128(ulong.MaxValue, BinaryPrimitives.ReadUInt64BigEndian(digest) | 1), clientId);
     }
 
     /// <summary>
@@ -85,13 +85,13 @@ internal readonly struct ClientKey : IEquatable<ClientKey>
         return "ip:" + new IPAddress(bytes) + "/64";
     }
 
-    public bool Equals(ClientKey other) => Value == other.Value;
+    public bool Equals(LimitPartition other) => Value == other.Value;
 
-    public override bool Equals(object? obj) => obj is ClientKey other && Equals(other);
+    public override bool Equals(object? obj) => obj is LimitPartition other && Equals(other);
 
     public override int GetHashCode() => Value.GetHashCode();
 
-    public static bool operator ==(ClientKey left, ClientKey right) => left.Equals(right);
+    public static bool operator ==(LimitPartition left, LimitPartition right) => left.Equals(right);
 
-    public static bool operator !=(ClientKey left, ClientKey right) => !left.Equals(right);
+    public static bool operator !=(LimitPartition left, LimitPartition right) => !left.Equals(right);
 }

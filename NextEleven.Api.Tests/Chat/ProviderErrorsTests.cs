@@ -5,7 +5,7 @@ using NextEleven.Api.Tests.Infrastructure;
 namespace NextEleven.Api.Tests.Chat;
 
 /// <summary>Every way the provider can fail, mapped to the contract's upstream errors, with no secret let out.</summary>
-public sealed class ProviderFaultTests : IAsyncLifetime
+public sealed class ProviderErrorsTests : IAsyncLifetime
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
     private const string XaiWrongKeyBody =
@@ -190,7 +190,7 @@ public sealed class ProviderFaultTests : IAsyncLifetime
         var reset = new IOException("Connection reset by peer");
 
         Assert.Null(NextEleven.Api.Chat.ProviderErrorBoundary.Translate(sdkTimeout));
-        Assert.Equal(NextEleven.Api.Chat.ProviderFailure.Unreachable, NextEleven.Api.Chat.ProviderErrorBoundary.Translate(reset)?.Failure);
+        Assert.Equal(NextEleven.Api.Chat.ProviderErrorKind.Unreachable, NextEleven.Api.Chat.ProviderErrorBoundary.Translate(reset)?.Failure);
     }
 
     private static int ClosedPort()

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NextEleven.Api.Chat;
 
 /// <summary>Turns a provider failure into a chat failure, and logs what is safe to log of it.</summary>
-internal static partial class ProviderFaults
+internal static partial class ProviderErrors
 {
     public const string CredentialsRefused =
         "The chat provider refused the server's credentials. The operator must check the provider key (GROK_API_KEY, XAI_API_KEY or Chat:ApiKey).";
@@ -17,18 +17,18 @@ internal static partial class ProviderFaults
             return new ChatFailure(ChatFailureKind.ProviderTimedOut,
                 string.Create(CultureInfo.InvariantCulture, $"The chat provider did not answer within {timeout.TotalSeconds:0.###} seconds."));
         }
-        if (exception is not ChatProviderException provider)
+        if (exception is not ProviderException provider)
         {
             return null;
         }
         Log.Failed(logger, provider.Failure, provider.Status, provider.Code);
         return provider.Failure switch
         {
-            ProviderFailure.CredentialsRefused => Upstream502(CredentialsRefused),
-            ProviderFailure.RateLimited => new ChatFailure(ChatFailureKind.ProviderUnavailable,
+            ProviderErrorKind.CredentialsRefused => Upstream502(CredentialsRefused),
+            ProviderErrorKind.RateLimited => new ChatFailure(ChatFailureKind.ProviderUnavailable,
                 "The chat provider is rate limiting this server. Try again later.", provider.RetryAfterSeconds),
-            ProviderFailure.Unreachable => Upstream502("The chat provider could not be reached."),
-            ProviderFailure.Malformed => Upstream502("The chat provider's answer could not be read."),
+            ProviderErrorKind.Unreachable => Upstream502("The chat provider could not be reached."),
+            ProviderErrorKind.Malformed => Upstream502("The chat provider's answer could not be read."),
             _ => Upstream502(string.Create(CultureInfo.InvariantCulture, $"The chat provider failed (status {provider.Status}).")),
         };
     }
@@ -52,7 +52,7 @@ internal static partial class ProviderFaults
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider failed: {Failure} (status {Status}, code {Code})")]
-        public static partial void Failed(ILogger logger, ProviderFailure failure, int status, string code);
+        public static partial void Failed(ILogger logger, ProviderErrorKind failure, int status, string code);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The chat provider's stream ended without a finish reason: reported to the client as a failure")]
         public static partial void StreamUnfinished(ILogger logger);
