@@ -50,6 +50,37 @@ public sealed class UnderAttackLoggingTests
     }
 
     [Fact]
+    public async Task A429FloodOfOversizedHeadersIsSampledLikeAnyOther()
+    {
+        // Refused before the key is read, yet decided on the address's budget like every /api request:
+        // the sampler sees the decision, so a flood costs one line and a summary, not a line each.
+        using var factory = new NextElevenApiFactory
+        {
+            Settings = { ["Limits:MaxRequestHeadersBytes"] = "2048", ["RateLimit:PermitLimit"] = "1" },
+        };
+        using var metrics = new MetricRecorder(factory.Services.GetRequiredService<RateLimitMetrics>().Meter);
+        var client = factory.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 21; i++)
+        {
+            var request = HttpRequests.Chat("""{"message":"Hi"}""");
+            request.Headers.Add("X-Padding", new string('a', 3000));
+            using var response = await client.SendAsync(request);
+            Assert.Equal(i == 0 ? HttpStatusCode.RequestHeaderFieldsTooLarge : HttpStatusCode.TooManyRequests, response.StatusCode);
+            ids.Add(ApiAssert.RequestId(response));
+        }
+
+        var firstRefusal = await factory.Logs.RequestLineAsync(ids[1]);
+        Assert.Equal("429", firstRefusal.Properties["StatusCode"].ToString());
+        Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Warning);
+        Assert.Equal(19, metrics.Sum("nexteleven.log.suppressed_rejections", ("status", "429")));
+        factory.Time.Advance(RejectionLogSampler.SummaryInterval);
+        var summary = await WaitForAsync(factory, e => e.Properties.ContainsKey("Rejected"));
+        Assert.Equal("19", summary.Properties["Rejected"].ToString());
+        Assert.Equal("429", summary.Properties["StatusCode"].ToString());
+    }
+
+    [Fact]
     public async Task A429FloodIsSummarisedPerClientAndEachNewWindowLogsItsFirstAgain()
     {
         using var factory = new NextElevenApiFactory { Settings = { ["RateLimit:PermitLimit"] = "2" } };
