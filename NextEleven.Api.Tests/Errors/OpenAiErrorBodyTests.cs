@@ -3,6 +3,7 @@ using NextEleven.Api.Errors;
 namespace NextEleven.Api.Tests.Errors;
 
 /// <summary>The contract's errors translated into OpenAI's error object.</summary>
+[Trait("Category", "Unit")]
 public sealed class OpenAiErrorBodyTests
 {
     [Theory]

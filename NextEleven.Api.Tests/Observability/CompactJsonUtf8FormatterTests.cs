@@ -11,6 +11,7 @@ using Serilog.Parsing;
 namespace NextEleven.Api.Tests.Observability;
 
 /// <summary>The UTF-8 formatter writes the same JSON as Serilog's CompactJsonFormatter, event for event.</summary>
+[Trait("Category", "Unit")]
 public sealed class CompactJsonUtf8FormatterTests
 {
     public static TheoryData<string> Events() => ["request line", "warning with exception", "structures and oddities"];

@@ -4,6 +4,7 @@ using NextEleven.Api.Operations;
 namespace NextEleven.Api.Tests.Operations;
 
 /// <summary>Listener URLs read for their ports, as the management listener tells connections apart.</summary>
+[Trait("Category", "Unit")]
 public sealed class ManagementOptionsTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using NextEleven.Api.RateLimiting.Redis;
 
 namespace NextEleven.Api.Tests.RateLimiting;
 
+[Trait("Category", "Unit")]
 public sealed class ExhaustedClientsTests
 {
     private static readonly RateLimitPolicy Policy = new("default", 10, TimeSpan.FromMinutes(1));

@@ -3,6 +3,7 @@ using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Tests.RateLimiting;
 
+[Trait("Category", "Unit")]
 public sealed class LimitPartitionTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using NextEleven.Api.Tests.Infrastructure;
 namespace NextEleven.Api.Tests.RateLimiting;
 
 /// <summary>The memory store on its own, on a fake clock: no host, no HTTP.</summary>
+[Trait("Category", "Unit")]
 public sealed class MemoryRateLimitStoreTests : IDisposable
 {
     private static readonly DateTimeOffset HalfPastFive = new(2026, 1, 14, 17, 30, 0, TimeSpan.Zero);

@@ -2,6 +2,7 @@ using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Tests.RateLimiting;
 
+[Trait("Category", "Unit")]
 public sealed class RateLimitPolicyTests
 {
     [Fact]

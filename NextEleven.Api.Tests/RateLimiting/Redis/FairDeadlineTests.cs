@@ -4,6 +4,7 @@ using NextEleven.Api.RateLimiting.Redis;
 namespace NextEleven.Api.Tests.RateLimiting.Redis;
 
 /// <summary>The Redis call deadline on its own, on a fake clock: patient while Redis answers, bounded always.</summary>
+[Trait("Category", "Unit")]
 public sealed class FairDeadlineTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(250);

@@ -3,6 +3,7 @@ using NextEleven.Api.RateLimiting.Redis;
 namespace NextEleven.Api.Tests.RateLimiting.Redis;
 
 /// <summary>Connection strings that can reach a server, and those that never could.</summary>
+[Trait("Category", "Unit")]
 public sealed class RedisStoreOptionsValidatorTests
 {
     [Theory]
