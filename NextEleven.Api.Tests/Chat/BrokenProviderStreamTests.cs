@@ -9,15 +9,9 @@ namespace NextEleven.Api.Tests.Chat;
 /// A provider stream that never says it has finished is a failure on both surfaces: an in-band error
 /// event, never a made-up finish reason, usage or [DONE].
 /// </summary>
-public sealed class BrokenProviderStreamTests : IAsyncLifetime
+public sealed class BrokenProviderStreamTests : FakeProviderTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
-
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
 
     public static TheoryData<string> BrokenMidway() => ["closed early", "an error event inside"];
 
@@ -25,8 +19,8 @@ public sealed class BrokenProviderStreamTests : IAsyncLifetime
     [MemberData(nameof(BrokenMidway))]
     public async Task OnApiChatAStreamThatBreaksMidwayEndsWithAnErrorEventAndNoCompletion(string how)
     {
-        _provider.Respond = BreakAfterTwoDeltas(how);
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = BreakAfterTwoDeltas(how);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}"""));
 
@@ -46,8 +40,8 @@ public sealed class BrokenProviderStreamTests : IAsyncLifetime
     [MemberData(nameof(BrokenMidway))]
     public async Task OnTheOpenAiSurfaceAStreamThatBreaksMidwayEndsWithAnErrorAndNoFinishUsageOrDone(string how)
     {
-        _provider.Respond = BreakAfterTwoDeltas(how);
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = BreakAfterTwoDeltas(how);
+        using var factory = FactoryFor();
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/chat/completions")
         {
             Content = JsonContent.Create(new { model = FakeProvider.Model, stream = true, messages = new[] { new { role = "user", content = "Hi" } } }),
@@ -74,8 +68,8 @@ public sealed class BrokenProviderStreamTests : IAsyncLifetime
     [InlineData("/api/v1/chat/completions")]
     public async Task AStreamRequestAnsweredWithSomethingThatIsNotAStreamIsA502(string path)
     {
-        _provider.Respond = Replies.Json("Not a stream at all");
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = Replies.Json("Not a stream at all");
+        using var factory = FactoryFor();
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = path == "/api/chat"

@@ -7,40 +7,14 @@ using NextEleven.Api.Tests.Infrastructure;
 namespace NextEleven.Api.Tests.Chat;
 
 /// <summary>/api/chat against a real HTTP server on loopback speaking the OpenAI wire format.</summary>
-public sealed class ProviderChatTests : IAsyncLifetime
+public sealed class ProviderChatTests : FakeProviderTests
 {
-    public const string ProviderKey = "xai-provider-key-must-stay-on-the-server-0123";
     private const string Key = NextElevenApiFactory.TestApiKey;
-
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    public static NextElevenApiFactory FactoryFor(FakeProvider provider, params (string Key, string Value)[] settings)
-    {
-        var factory = new NextElevenApiFactory
-        {
-            Settings =
-            {
-                // GROK_API_KEY alone selects the OpenAI-compatible provider, as in the original service.
-                ["GROK_API_KEY"] = ProviderKey,
-                ["Chat:Endpoint"] = provider.Endpoint.ToString(),
-                ["Chat:Model"] = FakeProvider.Model,
-            },
-        };
-        foreach (var (key, value) in settings)
-        {
-            factory.Settings[key] = value;
-        }
-        return factory;
-    }
 
     [Fact]
     public async Task ChatAnswersFromTheProviderWithItsUsage()
     {
-        using var factory = FactoryFor(_provider);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hello"}"""));
 
@@ -69,8 +43,8 @@ public sealed class ProviderChatTests : IAsyncLifetime
             ActivityStopped = spans.Add,
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
-        _provider.Respond = Replies.Json("traced", promptTokens: 31, completionTokens: 7);
-        using var factory = FactoryFor(_provider);
+        Provider.Respond = Replies.Json("traced", promptTokens: 31, completionTokens: 7);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hello"}"""));
 
@@ -82,11 +56,11 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [Fact]
     public async Task TheProviderKeyGoesUpstreamAsBearerAndTheClientKeyNever()
     {
-        using var factory = FactoryFor(_provider);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hello"}"""));
 
-        var upstream = Assert.Single(_provider.Requests);
+        var upstream = Assert.Single(Provider.Requests);
         Assert.Equal($"Bearer {ProviderKey}", upstream.Authorization);
         Assert.DoesNotContain(upstream.Headers, h => h.Value.Contains(Key, StringComparison.Ordinal));
         Assert.DoesNotContain(Key, upstream.Body.ToJsonString(), StringComparison.Ordinal);
@@ -96,7 +70,7 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [Fact]
     public async Task HistorySystemPromptAndSamplingSettingsAreSentInOrder()
     {
-        using var factory = FactoryFor(_provider, ("Chat:SystemPrompt", "You are terse."));
+        using var factory = FactoryFor(("Chat:SystemPrompt", "You are terse."));
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""
             {"message":"Third","temperature":0.5,"maxTokens":50,
@@ -104,7 +78,7 @@ public sealed class ProviderChatTests : IAsyncLifetime
             """));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = Assert.Single(_provider.Requests).Body;
+        var body = Assert.Single(Provider.Requests).Body;
         var messages = body["messages"]!.AsArray().Select(m => (m!["role"]!.GetValue<string>(), Text(m["content"]!))).ToList();
         Assert.Equal([("system", "You are terse."), ("user", "First"), ("assistant", "Second"), ("user", "Third")], messages);
         Assert.Equal(FakeProvider.Model, body["model"]!.GetValue<string>());
@@ -115,7 +89,7 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [Fact]
     public async Task OnlyModelsTheOperatorAllowsMayBeNamed()
     {
-        using var factory = FactoryFor(_provider, ("Chat:AllowedModels:0", "grok-other"));
+        using var factory = FactoryFor(("Chat:AllowedModels:0", "grok-other"));
         var client = factory.CreateClient(Key);
 
         using var refused = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi","model":"gpt-expensive"}"""));
@@ -124,7 +98,7 @@ public sealed class ProviderChatTests : IAsyncLifetime
         var error = await ApiAssert.Error(refused, HttpStatusCode.BadRequest, "Invalid request");
         Assert.Equal("Field 'model' must be one of: grok-test, grok-other.", error.GetProperty("message").GetString());
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        Assert.Equal("grok-other", Assert.Single(_provider.Requests).Body["model"]!.GetValue<string>());
+        Assert.Equal("grok-other", Assert.Single(Provider.Requests).Body["model"]!.GetValue<string>());
     }
 
     [Theory]
@@ -134,13 +108,13 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [InlineData("""{"message":"Hi","stream":"yes"}""", "Field 'stream' must be true or false.")]
     public async Task SamplingSettingsAreValidated(string json, string expected)
     {
-        using var factory = FactoryFor(_provider);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat(json));
 
         var error = await ApiAssert.Error(response, HttpStatusCode.BadRequest, "Invalid request");
         Assert.Equal(expected, error.GetProperty("message").GetString());
-        Assert.Empty(_provider.Requests);
+        Assert.Empty(Provider.Requests);
     }
 
     [Theory]
@@ -148,8 +122,8 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [InlineData(null, "text/event-stream")]
     public async Task StreamingAnswersServerSentEventsWithUsageThenDone(bool? stream, string? accept)
     {
-        _provider.Respond = Replies.Stream(["Hello", " world"]);
-        using var factory = FactoryFor(_provider);
+        Provider.Respond = Replies.Stream(["Hello", " world"]);
+        using var factory = FactoryFor();
         var request = HttpRequests.Chat(stream is null ? """{"message":"Hi"}""" : """{"message":"Hi","stream":true}""", Key);
         if (accept is not null)
         {
@@ -174,13 +148,13 @@ public sealed class ProviderChatTests : IAsyncLifetime
         Assert.Equal(17, done.GetProperty("usage").GetProperty("totalTokens").GetInt32());
         Assert.Equal(12, done.GetProperty("usage").GetProperty("inputTokens").GetInt32());
         Assert.Equal("openai-compatible", done.GetProperty("provider").GetString());
-        Assert.True(Assert.Single(_provider.Requests).Body["stream"]!.GetValue<bool>());
+        Assert.True(Assert.Single(Provider.Requests).Body["stream"]!.GetValue<bool>());
     }
 
     [Fact]
     public async Task StreamFalseWinsOverTheAcceptHeader()
     {
-        using var factory = FactoryFor(_provider);
+        using var factory = FactoryFor();
         var request = HttpRequests.Chat("""{"message":"Hi","stream":false}""", Key);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
 
@@ -192,9 +166,9 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [Fact]
     public async Task AProviderFailureMidStreamArrivesAsAnErrorEventAndTheStreamCloses()
     {
-        _provider.Respond = Replies.Stream(["Hello", " wor"], finish: false,
+        Provider.Respond = Replies.Stream(["Hello", " wor"], finish: false,
             between: (context, i) => i == 1 ? context.Response.WriteAsync("data: {\"choices\": [oops\n\n") : Task.CompletedTask);
-        using var factory = FactoryFor(_provider);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}"""));
 
@@ -211,9 +185,9 @@ public sealed class ProviderChatTests : IAsyncLifetime
     [Fact]
     public async Task AClientThatDisconnectsCancelsTheUpstreamCall()
     {
-        _provider.Respond = Replies.Stream(["Hello"], finish: false,
+        Provider.Respond = Replies.Stream(["Hello"], finish: false,
             between: (context, _) => Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted));
-        using var factory = FactoryFor(_provider, ("Chat:Timeout", "00:10:00"));
+        using var factory = FactoryFor(("Chat:Timeout", "00:10:00"));
         var response = await factory.CreateClient(Key).SendAsync(
             HttpRequests.Chat("""{"message":"Hi","stream":true}"""), HttpCompletionOption.ResponseHeadersRead);
         var stream = await response.Content.ReadAsStreamAsync();
@@ -222,7 +196,7 @@ public sealed class ProviderChatTests : IAsyncLifetime
 
         response.Dispose();
 
-        await _provider.UpstreamAborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Provider.UpstreamAborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static string Text(JsonNode content) =>

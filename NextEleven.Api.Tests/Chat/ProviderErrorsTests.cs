@@ -5,17 +5,11 @@ using NextEleven.Api.Tests.Infrastructure;
 namespace NextEleven.Api.Tests.Chat;
 
 /// <summary>Every way the provider can fail, mapped to the contract's upstream errors, with no secret let out.</summary>
-public sealed class ProviderErrorsTests : IAsyncLifetime
+public sealed class ProviderErrorsTests : FakeProviderTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
     private const string XaiWrongKeyBody =
         """{"code":"Client specified an invalid argument","error":"Incorrect API key provided: xa***23. You can obtain an API key from https://console.x.ai."}""";
-
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
 
     public static TheoryData<string, int, string, int, string, string> Faults() => new()
     {
@@ -33,8 +27,8 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
     public async Task ProviderFaultsMapToUpstreamErrors(string fault, int upstreamStatus, string upstreamBody, int status,
         string error, string messagePart)
     {
-        _provider.Respond = Replies.Error(upstreamStatus, upstreamBody, ("Retry-After", "17"));
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = Replies.Error(upstreamStatus, upstreamBody, ("Retry-After", "17"));
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
 
@@ -47,7 +41,7 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
         Assert.Equal(99, RateLimitHeaders.From(response).Remaining);
         await factory.Logs.RequestLineAsync(ApiAssert.RequestId(response));
         var logs = factory.Logs.RenderAll();
-        Assert.DoesNotContain(ProviderChatTests.ProviderKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderKey, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("***", logs, StringComparison.Ordinal);
     }
 
@@ -57,8 +51,8 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
         string error, string messagePart)
     {
         _ = (status, error, messagePart);
-        _provider.Respond = Replies.Error(upstreamStatus, upstreamBody);
-        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:MaxRetries", "0"));
+        Provider.Respond = Replies.Error(upstreamStatus, upstreamBody);
+        using var factory = FactoryFor(("Chat:MaxRetries", "0"));
 
         foreach (var request in new[] { """{"message":"Hi"}""", """{"message":"Hi","stream":true}""" })
         {
@@ -77,42 +71,42 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
     [Fact]
     public async Task AProviderRateLimitPassesOnItsRetryAfterWithoutRetrying()
     {
-        _provider.Respond = Replies.Error(429, """{"error":{"message":"Rate limit reached"}}""", ("Retry-After", "17"));
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = Replies.Error(429, """{"error":{"message":"Rate limit reached"}}""", ("Retry-After", "17"));
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
 
         var body = await ApiAssert.Error(response, HttpStatusCode.ServiceUnavailable, "Upstream unavailable");
         Assert.Equal("17", Assert.Single(response.Headers.GetValues("Retry-After")));
         Assert.Equal(17, body.GetProperty("retryAfter").GetInt32());
-        Assert.Single(_provider.Requests);
+        Assert.Single(Provider.Requests);
     }
 
     [Fact]
     public async Task ATransientFailureIsRetriedAndTheRetryAnswers()
     {
-        _provider.Respond = Replies.Sequence(
+        Provider.Respond = Replies.Sequence(
             Replies.Error(503, """{"error":{"message":"overloaded"}}"""),
             Replies.Json("Second time lucky"));
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Second time lucky", (await ApiAssert.Json(response)).GetProperty("reply").GetString());
-        Assert.Equal(2, _provider.Requests.Count);
+        Assert.Equal(2, Provider.Requests.Count);
     }
 
     [Fact]
     public async Task RetriesAreBounded()
     {
-        _provider.Respond = Replies.Error(503, """{"error":{"message":"overloaded"}}""");
-        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:MaxRetries", "1"));
+        Provider.Respond = Replies.Error(503, """{"error":{"message":"overloaded"}}""");
+        using var factory = FactoryFor(("Chat:MaxRetries", "1"));
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi"}"""));
 
         await ApiAssert.Error(response, HttpStatusCode.BadGateway, "Upstream error");
-        Assert.Equal(2, _provider.Requests.Count);
+        Assert.Equal(2, Provider.Requests.Count);
     }
 
     [Fact]
@@ -122,7 +116,7 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
         {
             Settings =
             {
-                ["GROK_API_KEY"] = ProviderChatTests.ProviderKey,
+                ["GROK_API_KEY"] = ProviderKey,
                 ["Chat:Endpoint"] = $"http://127.0.0.1:{ClosedPort()}/v1",
                 ["Chat:Model"] = FakeProvider.Model,
                 ["Chat:MaxRetries"] = "0",
@@ -140,8 +134,8 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
     [InlineData(true)]
     public async Task AProviderSlowerThanTheTimeoutIs504(bool stream)
     {
-        _provider.Respond = Replies.Slow(TimeSpan.FromMinutes(5), Replies.Json("too late"));
-        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:Timeout", "00:00:00.500"), ("Chat:MaxRetries", "0"));
+        Provider.Respond = Replies.Slow(TimeSpan.FromMinutes(5), Replies.Json("too late"));
+        using var factory = FactoryFor(("Chat:Timeout", "00:00:00.500"), ("Chat:MaxRetries", "0"));
 
         using var response = await factory.CreateClient(Key).SendAsync(
             HttpRequests.Chat(stream ? """{"message":"Hi","stream":true}""" : """{"message":"Hi"}"""));
@@ -149,18 +143,18 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
         var body = await ApiAssert.Error(response, HttpStatusCode.GatewayTimeout, "Upstream timeout");
         Assert.Equal("The chat provider did not answer within 0.5 seconds.", body.GetProperty("message").GetString());
         // On a loaded machine the deadline can pass before the request is even sent; once sent, it must be dropped.
-        if (_provider.RequestArrived.Task.IsCompleted)
+        if (Provider.RequestArrived.Task.IsCompleted)
         {
-            await _provider.UpstreamAborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Provider.UpstreamAborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
 
     [Fact]
     public async Task AStreamThatStallsMidwayEndsWithATimeoutEvent()
     {
-        _provider.Respond = Replies.Stream(["Hello"], finish: false,
+        Provider.Respond = Replies.Stream(["Hello"], finish: false,
             between: (context, _) => Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted));
-        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:Timeout", "00:00:00.500"));
+        using var factory = FactoryFor(("Chat:Timeout", "00:00:00.500"));
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}"""));
 
@@ -174,8 +168,8 @@ public sealed class ProviderErrorsTests : IAsyncLifetime
     [Fact]
     public async Task AProviderFailureBeforeTheStreamStartsIsAPlainJsonError()
     {
-        _provider.Respond = Replies.Error(500, """{"error":{"message":"down"}}""");
-        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:MaxRetries", "0"));
+        Provider.Respond = Replies.Error(500, """{"error":{"message":"down"}}""");
+        using var factory = FactoryFor(("Chat:MaxRetries", "0"));
 
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}"""));
 

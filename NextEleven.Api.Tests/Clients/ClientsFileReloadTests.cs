@@ -9,9 +9,8 @@ public sealed class ClientsFileReloadTests
 {
     private static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(5);
 
-    private static Dictionary<string, string?> Production() => new()
+    private static Dictionary<string, string?> Settings() => new()
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Clients__File"] = "clients.json",
     };
 
@@ -34,7 +33,7 @@ public sealed class ClientsFileReloadTests
     public async Task AnInvalidFileIsRefusedWholeAtStartWithOneLineNamingTheProblem(string situation, string content, string named)
     {
         using var folder = new TempFolder().Write("clients.json", content);
-        await using var service = ServiceProcess.Start(folder.Path, Production());
+        await using var service = ServiceProcess.StartInProduction(folder.Path, Settings());
 
         var exitCode = await service.WaitForExitAsync();
 
@@ -51,7 +50,7 @@ public sealed class ClientsFileReloadTests
         var globex = ClientsFiles.NewKey();
         using var folder = new TempFolder().Write("clients.json", ClientsFiles.File(ClientsFiles.Client("acme", [acme])));
         var path = Path.Combine(folder.Path, "clients.json");
-        await using var service = ServiceProcess.Start(folder.Path, Production());
+        await using var service = ServiceProcess.StartInProduction(folder.Path, Settings());
         using var client = await service.WaitUntilListeningAsync();
         Assert.Equal(HttpStatusCode.OK, await StatusWith(client, acme));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWith(client, globex));

@@ -15,9 +15,8 @@ public sealed class ClientsFileStressTests(Xunit.Abstractions.ITestOutputHelper 
 {
     private static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(5);
 
-    private static Dictionary<string, string?> Production(string file = "clients.json") => new()
+    private static Dictionary<string, string?> Settings(string file = "clients.json") => new()
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Clients__File"] = file,
         // These tests poll with refused keys: keep the caller's address budget out of the way.
         ["RateLimit__PermitLimit"] = "100000",
@@ -30,7 +29,7 @@ public sealed class ClientsFileStressTests(Xunit.Abstractions.ITestOutputHelper 
         var kept = ClientsFiles.NewKey();
         using var folder = new TempFolder().Write("clients.json", ClientsFiles.File(ClientsFiles.Client("acme", [revoked, kept])));
         var path = Path.Combine(folder.Path, "clients.json");
-        await using var service = ServiceProcess.Start(folder.Path, Production());
+        await using var service = ServiceProcess.StartInProduction(folder.Path, Settings());
         using var client = await service.WaitUntilListeningAsync();
 
         // A large version that still holds the key, then, while it is being read, a small one that revokes it.
@@ -59,7 +58,7 @@ public sealed class ClientsFileStressTests(Xunit.Abstractions.ITestOutputHelper 
         var path = Path.Combine(folder.Path, "clients.json");
 
         var started = Stopwatch.StartNew();
-        await using var service = ServiceProcess.Start(folder.Path, Production());
+        await using var service = ServiceProcess.StartInProduction(folder.Path, Settings());
         using var client = await service.WaitUntilListeningAsync();
         var startTime = started.Elapsed;
         Assert.Equal(HttpStatusCode.OK, await StatusWith(client, last));
@@ -89,7 +88,7 @@ public sealed class ClientsFileStressTests(Xunit.Abstractions.ITestOutputHelper 
     {
         var acme = ClientsFiles.NewKey();
         using var folder = new TempFolder().Write("clients.json", ClientsFiles.File(ClientsFiles.Client("acme", [acme])));
-        await using var service = ServiceProcess.Start(folder.Path, Production());
+        await using var service = ServiceProcess.StartInProduction(folder.Path, Settings());
         using var client = await service.WaitUntilListeningAsync();
 
         ClientsFiles.WriteAtomically(Path.Combine(folder.Path, "clients.json"), content);
@@ -114,7 +113,7 @@ public sealed class ClientsFileStressTests(Xunit.Abstractions.ITestOutputHelper 
         await File.WriteAllTextAsync(Path.Combine(mount, "..v2", "clients.json"), ClientsFiles.File(ClientsFiles.Client("globex", [globex])));
         File.CreateSymbolicLink(Path.Combine(mount, "..data"), "..v1");
         File.CreateSymbolicLink(Path.Combine(mount, "clients.json"), "..data/clients.json");
-        await using var service = ServiceProcess.Start(folder.Path, Production("config/clients.json"));
+        await using var service = ServiceProcess.StartInProduction(folder.Path, Settings("config/clients.json"));
         using var client = await service.WaitUntilListeningAsync();
         Assert.Equal(HttpStatusCode.OK, await StatusWith(client, acme));
 

@@ -112,9 +112,8 @@ public sealed partial class KeysCommandTests
     {
         using var folder = new TempFolder();
         var key = (await KeysCommandProcess.RunAsync(folder.Path, ["create", "acme"])).StandardOutput.Trim();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Clients__File"] = "clients.json",
         });
         using var client = await service.WaitUntilListeningAsync();

@@ -16,10 +16,7 @@ public sealed class DotEnvTests
         using var folder = new TempFolder()
             .Write(".env", $"NEXTELEVEN_API_KEY={KeyInDotEnv}\nLimits__MaxMessageLength=5\n")
             .Write(".env.local", $"# local overrides\nNEXTELEVEN_API_KEY=\"{KeyInDotEnvLocal}\"\n");
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        });
+        await using var service = ServiceProcess.StartInProduction(folder.Path);
         using var client = await service.WaitUntilListeningAsync();
 
         using var withLocalKey = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", KeyInDotEnvLocal));
@@ -38,9 +35,8 @@ public sealed class DotEnvTests
         using var folder = new TempFolder()
             .Write(".env", $"NEXTELEVEN_API_KEY={KeyInDotEnv}\n")
             .Write(".env.local", $"NEXTELEVEN_API_KEY={KeyInDotEnvLocal}\n");
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = KeyInEnvironment,
         });
         using var client = await service.WaitUntilListeningAsync();
@@ -65,9 +61,8 @@ public sealed class DotEnvTests
             .Write(".env.local", $"NEXTELEVEN_API_KEY={KeyInDotEnvLocal}\n");
         var contentRoot = Directory.CreateDirectory(Path.Combine(folder.Path, "NextEleven.Api")).FullName;
         await File.WriteAllTextAsync(Path.Combine(contentRoot, ".env"), $"NEXTELEVEN_API_KEY={KeyInDotEnv}\nLimits__MaxMessageLength=5\n");
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_CONTENTROOT"] = contentRoot,
         });
         using var client = await service.WaitUntilListeningAsync();

@@ -85,9 +85,8 @@ public sealed class ClientFaultLoggingTests
     private static async Task<RunningService> StartAsync()
     {
         var folder = new TempFolder();
-        var process = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        var process = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = Key,
             ["Limits__MaxRequestBodyBytes"] = "1024",
         });

@@ -32,9 +32,8 @@ public sealed class ResponseHeadersTests
     public async Task ARealServerSendsNoServerBanner()
     {
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = Key,
         });
         using var client = await service.WaitUntilListeningAsync();

@@ -60,6 +60,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>Starts the service as it ships (<c>ASPNETCORE_ENVIRONMENT=Production</c>) with <paramref name="settings"/> on top.</summary>
+    public static ServiceProcess StartInProduction(string workingDirectory, IReadOnlyDictionary<string, string?>? settings = null,
+        string urls = "http://127.0.0.1:0")
+    {
+        var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+        return Start(workingDirectory, environment, urls);
+    }
+
     /// <summary>A client for the running service, once it says where it listens.</summary>
     public async Task<HttpClient> WaitUntilListeningAsync()
     {

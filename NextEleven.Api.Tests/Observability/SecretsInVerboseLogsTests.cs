@@ -7,21 +7,15 @@ using Serilog.Events;
 namespace NextEleven.Api.Tests.Observability;
 
 /// <summary>No log level or override writes a secret: every namespace at Verbose, a real provider call, every property read.</summary>
-public sealed class SecretsInVerboseLogsTests : IAsyncLifetime
+public sealed class SecretsInVerboseLogsTests : FakeProviderTests
 {
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task WithEveryNamespaceAtVerboseNeitherKeyReachesAnyLogProperty(bool stream)
     {
-        _provider.Respond = stream ? Replies.Stream(["Hello", " there"]) : Replies.Json("Hello there");
-        using var factory = ProviderChatTests.FactoryFor(_provider,
+        Provider.Respond = stream ? Replies.Stream(["Hello", " there"]) : Replies.Json("Hello there");
+        using var factory = FactoryFor(
             ("Serilog:MinimumLevel:Default", "Verbose"),
             ("Serilog:MinimumLevel:Override:Microsoft", "Verbose"),
             ("Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Verbose"),
@@ -39,7 +33,7 @@ public sealed class SecretsInVerboseLogsTests : IAsyncLifetime
             && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("LoggingChatClient", StringComparison.Ordinal));
         var everything = factory.Logs.RenderAll() + string.Join('\n', factory.Logs.Events
             .SelectMany(e => e.Properties.Select(p => $"{p.Key}={p.Value}")));
-        Assert.DoesNotContain(ProviderChatTests.ProviderKey, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderKey, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(NextElevenApiFactory.TestApiKey, everything, StringComparison.Ordinal);
     }
 

@@ -8,18 +8,12 @@ using OpenAI.Chat;
 namespace NextEleven.Api.Tests.OpenAiCompat;
 
 /// <summary>The official OpenAI .NET SDK as the client of /api/v1, with the NextEleven key as its API key.</summary>
-public sealed class OpenAiSdkTests : IAsyncLifetime
+public sealed class OpenAiSdkTests : FakeProviderTests
 {
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Fact]
     public async Task TheOpenAiSdkCompletesAChatThroughTheService()
     {
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        using var factory = FactoryFor();
         var client = SdkClient(factory, NextElevenApiFactory.TestApiKey);
 
         ChatCompletion completion = await client.CompleteChatAsync(
@@ -30,16 +24,16 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
         Assert.Equal(12, completion.Usage.InputTokenCount);
         Assert.Equal(5, completion.Usage.OutputTokenCount);
-        var upstream = Assert.Single(_provider.Requests);
-        Assert.Equal($"Bearer {ProviderChatTests.ProviderKey}", upstream.Authorization);
+        var upstream = Assert.Single(Provider.Requests);
+        Assert.Equal($"Bearer {ProviderKey}", upstream.Authorization);
         Assert.Equal(["system", "user"], upstream.Body["messages"]!.AsArray().Select(m => m!["role"]!.GetValue<string>()));
     }
 
     [Fact]
     public async Task TheOpenAiSdkStreamsAChatWithUsage()
     {
-        _provider.Respond = Replies.Stream(["Hello", ", ", "world"]);
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = Replies.Stream(["Hello", ", ", "world"]);
+        using var factory = FactoryFor();
         var client = SdkClient(factory, NextElevenApiFactory.TestApiKey);
 
         var text = new System.Text.StringBuilder();
@@ -64,7 +58,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     [Fact]
     public async Task TheOpenAiSdkListsTheAllowedModels()
     {
-        using var factory = ProviderChatTests.FactoryFor(_provider, ("Chat:AllowedModels:0", "grok-other"));
+        using var factory = FactoryFor(("Chat:AllowedModels:0", "grok-other"));
         var models = new OpenAIClient(new ApiKeyCredential(NextElevenApiFactory.TestApiKey), Options(factory)).GetOpenAIModelClient();
 
         var list = await models.GetModelsAsync();
@@ -75,19 +69,19 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     [Fact]
     public async Task TheOpenAiSdkWithAWrongKeyGets401()
     {
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        using var factory = FactoryFor();
         var client = SdkClient(factory, "not-the-nexteleven-key");
 
         var failure = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync([new UserChatMessage("Hi")]));
 
         Assert.Equal(401, failure.Status);
-        Assert.Empty(_provider.Requests);
+        Assert.Empty(Provider.Requests);
     }
 
     [Fact]
     public async Task TheOpenAiSdkShowsWhatIsWrongWithARequest()
     {
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        using var factory = FactoryFor();
         var client = SdkClient(factory, NextElevenApiFactory.TestApiKey);
 
         var failure = await Assert.ThrowsAsync<ClientResultException>(() =>
@@ -97,7 +91,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         // The SDK reads OpenAI's error object: its message, not just the status, reaches the developer.
         Assert.Contains("Field 'max_completion_tokens' must be an integer from 1", failure.Message, StringComparison.Ordinal);
         Assert.Contains("invalid_request", failure.Message, StringComparison.Ordinal);
-        Assert.Empty(_provider.Requests);
+        Assert.Empty(Provider.Requests);
     }
 
     private static ChatClient SdkClient(NextElevenApiFactory factory, string apiKey) =>

@@ -5,15 +5,9 @@ using NextEleven.Api.Tests.Infrastructure;
 namespace NextEleven.Api.Tests.OpenAiCompat;
 
 /// <summary>The /api/v1 surface's wire format as raw HTTP, for clients that are not the official SDK.</summary>
-public sealed class OpenAiWireFormatTests : IAsyncLifetime
+public sealed class OpenAiWireFormatTests : FakeProviderTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
-
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
 
     [Fact]
     public async Task ACompletionHasOpenAisShape()
@@ -42,8 +36,8 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task AStreamIsChunksThenTheUsageChunkThenDone()
     {
-        _provider.Respond = Replies.Stream(["Hello", " world"]);
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        Provider.Respond = Replies.Stream(["Hello", " world"]);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(Completions(
             """{"model":"grok-test","messages":[{"role":"user","content":"Hi"}],"stream":true}"""));
@@ -79,7 +73,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [InlineData("""{"messages":"hi"}""", "Field 'messages' must be an array of objects.")]
     public async Task BadRequestsGetTheContractsError(string json, string expected)
     {
-        using var factory = ProviderChatTests.FactoryFor(_provider);
+        using var factory = FactoryFor();
 
         using var response = await factory.CreateClient(Key).SendAsync(Completions(json));
 
@@ -89,7 +83,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
         Assert.Equal(expected, error.GetProperty("message").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal(expected.Split('\'')[1], error.GetProperty("param").GetString());
-        Assert.Empty(_provider.Requests);
+        Assert.Empty(Provider.Requests);
     }
 
     [Theory]

@@ -52,7 +52,6 @@ public sealed class DeploymentFilesTests
         using var folder = new TempFolder();
         var settings = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["ConnectionStrings__Redis"] = TestRedis.ConnectionString,
             ["RateLimit__Redis__KeyPrefix"] = TestRedis.UniquePrefix(),
@@ -60,8 +59,8 @@ public sealed class DeploymentFilesTests
             // As the README says for nginx on the same host: it is the one trusted proxy.
             ["TrustedProxies"] = "127.0.0.1",
         };
-        await using var first = ServiceProcess.Start(folder.Path, settings);
-        await using var second = ServiceProcess.Start(folder.Path, settings);
+        await using var first = ServiceProcess.StartInProduction(folder.Path, settings);
+        await using var second = ServiceProcess.StartInProduction(folder.Path, settings);
         using var one = await first.WaitUntilListeningAsync();
         using var other = await second.WaitUntilListeningAsync();
         var site = (await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy/nginx/nexteleven.conf"))).Replace("listen 80;", "listen 127.0.0.1:{0};", StringComparison.Ordinal);

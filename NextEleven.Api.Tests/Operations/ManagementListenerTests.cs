@@ -13,9 +13,8 @@ public sealed class ManagementListenerTests
     {
         using var folder = new TempFolder();
         var port = TestRedis.FreePort();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["Management__Urls"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, port),
         });

@@ -20,9 +20,8 @@ public sealed class PrometheusScrapeTests
     {
         using var folder = new TempFolder();
         var managementPort = TestRedis.FreePort();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = Key,
             ["RateLimit__PermitLimit"] = "4",
             ["Management__Urls"] = $"http://127.0.0.1:{managementPort}",

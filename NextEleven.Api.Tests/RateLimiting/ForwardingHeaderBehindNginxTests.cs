@@ -20,9 +20,8 @@ public sealed class ForwardingHeaderBehindNginxTests
     public async Task ASpoofedForwardingHeaderNeverWinsAndTheCallerKeepsOneBudget(string header, string nginxDirective)
     {
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["RateLimit__PermitLimit"] = "2",
             ["TrustedProxies"] = "127.0.0.1",

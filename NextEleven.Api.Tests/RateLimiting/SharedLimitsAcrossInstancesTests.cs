@@ -16,7 +16,6 @@ public sealed class SharedLimitsAcrossInstancesTests
 
     private static Dictionary<string, string?> Settings(string redis, int permitLimit) => new()
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["NEXTELEVEN_API_KEY"] = Key,
         ["ConnectionStrings__Redis"] = redis,
         ["RateLimit__Redis__KeyPrefix"] = TestRedis.UniquePrefix(),
@@ -32,8 +31,8 @@ public sealed class SharedLimitsAcrossInstancesTests
         using var folder = new TempFolder();
         var settings = Settings(TestRedis.ConnectionString, limit);
         // At the default timeout: 300 requests at once are a burst on a healthy Redis, not an outage.
-        await using var first = ServiceProcess.Start(folder.Path, settings);
-        await using var second = ServiceProcess.Start(folder.Path, settings);
+        await using var first = ServiceProcess.StartInProduction(folder.Path, settings);
+        await using var second = ServiceProcess.StartInProduction(folder.Path, settings);
         using var one = await first.WaitUntilListeningAsync();
         using var other = await second.WaitUntilListeningAsync();
 
@@ -57,8 +56,8 @@ public sealed class SharedLimitsAcrossInstancesTests
         using var redis = TestRedis.StartOwn();
         using var folder = new TempFolder();
         var settings = Settings(redis.ConnectionString, limit);
-        await using var first = ServiceProcess.Start(folder.Path, settings);
-        await using var second = ServiceProcess.Start(folder.Path, settings);
+        await using var first = ServiceProcess.StartInProduction(folder.Path, settings);
+        await using var second = ServiceProcess.StartInProduction(folder.Path, settings);
         HttpClient[] instances = [await first.WaitUntilListeningAsync(), await second.WaitUntilListeningAsync()];
         Assert.Equal(["redis", "redis"], await StoreStates(instances));
 

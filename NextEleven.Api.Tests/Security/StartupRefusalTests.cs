@@ -80,9 +80,8 @@ public sealed class StartupRefusalTests
     public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt(string variable, string value, string named)
     {
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             [variable] = value,
         });
@@ -123,9 +122,8 @@ public sealed class StartupRefusalTests
             _ => ($"http://127.0.0.1:{free}", $"http://127.0.0.2:{free}"),
         };
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["Management__Urls"] = management,
         }, urls);
@@ -148,7 +146,7 @@ public sealed class StartupRefusalTests
     public async Task AMalformedDotEnvFileStopsTheStartWithOneLineThatDoesNotQuoteIt()
     {
         using var folder = new TempFolder().Write(".env.local", "NEXTELEVEN_API_KEY=\"unterminated-secret-value\nOTHER=1\n");
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        await using var service = ServiceProcess.StartInProduction(folder.Path);
 
         var exitCode = await service.WaitForExitAsync();
 
@@ -163,9 +161,8 @@ public sealed class StartupRefusalTests
     public async Task AnEndpointOtherThanXaiNeedsAModel()
     {
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["Chat__ApiKey"] = "provider-key-that-must-not-be-printed",
             ["Chat__Endpoint"] = "http://127.0.0.1:11434/v1",

@@ -5,19 +5,13 @@ using NextEleven.Api.Tests.Infrastructure;
 namespace NextEleven.Api.Tests.Shutdown;
 
 /// <summary>SIGTERM to the real process with a stream in flight: the stream gets its drain time, then an error event, and the process exits.</summary>
-public sealed class GracefulShutdownTests : IAsyncLifetime
+public sealed class GracefulShutdownTests : FakeProviderTests
 {
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Fact]
     public async Task AStreamInFlightAtShutdownEndsWithAnErrorEventAfterTheDrainTimeAndTheProcessExits()
     {
         // One delta, then the provider goes quiet for longer than anyone waits.
-        _provider.Respond = Replies.Stream(["Hello"], finish: false,
+        Provider.Respond = Replies.Stream(["Hello"], finish: false,
             between: (context, _) => Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted));
         using var folder = new TempFolder();
         await using var service = StartOnTheProvider(folder, drainTimeout: "00:00:02", readinessDelay: "00:00:01");
@@ -50,9 +44,8 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
     public async Task OnSigtermTheInstanceAnswersNotReadyButKeepsServingForTheReadinessDelayThenStops()
     {
         using var folder = new TempFolder();
-        await using var service = ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["Shutdown__ReadinessDelay"] = "00:00:03",
         });
@@ -82,13 +75,13 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
     [Fact]
     public async Task ACallStillWaitingForItsProvidersFirstByteWhenTheDrainEndsGets503AskingToSendItAgain()
     {
-        _provider.Respond = async context => await Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted);
+        Provider.Respond = async context => await Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted);
         using var folder = new TempFolder();
         await using var service = StartOnTheProvider(folder, drainTimeout: "00:00:01", readinessDelay: "00:00:00");
         using var client = await service.WaitUntilListeningAsync();
         var json = client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", NextElevenApiFactory.TestApiKey));
         var stream = client.SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true}""", NextElevenApiFactory.TestApiKey));
-        while (_provider.Requests.Count < 2)
+        while (Provider.Requests.Count < 2)
         {
             await Task.Delay(20);
         }
@@ -108,12 +101,11 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
 
     /// <summary>The published service in Production, answering from the fake provider, with these shutdown settings.</summary>
     private ServiceProcess StartOnTheProvider(TempFolder folder, string drainTimeout, string readinessDelay) =>
-        ServiceProcess.Start(folder.Path, new Dictionary<string, string?>
+        ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
             ["GROK_API_KEY"] = "provider-key-for-the-shutdown-test-000",
-            ["Chat__Endpoint"] = _provider.Endpoint.ToString(),
+            ["Chat__Endpoint"] = Provider.Endpoint.ToString(),
             ["Chat__Model"] = FakeProvider.Model,
             ["Shutdown__DrainTimeout"] = drainTimeout,
             ["Shutdown__ReadinessDelay"] = readinessDelay,

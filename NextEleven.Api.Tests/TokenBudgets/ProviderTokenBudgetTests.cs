@@ -11,20 +11,14 @@ namespace NextEleven.Api.Tests.TokenBudgets;
 /// Token budgets against a real HTTP server speaking the provider's wire format: what is reserved, what
 /// the provider is asked for, and how each ending of a call is settled.
 /// </summary>
-public sealed class ProviderTokenBudgetTests : IAsyncLifetime
+public sealed class ProviderTokenBudgetTests : FakeProviderTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
 
     // "Hi" as one user message: 2 UTF-8 bytes, 8 tokens of chat template for the message and 8 for the reply.
     private const long HiEstimate = 2 + 8 + 8;
 
-    private FakeProvider _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    private NextElevenApiFactory WithBudget(long tokens) => ProviderChatTests.FactoryFor(_provider,
+    private NextElevenApiFactory WithBudget(long tokens) => FactoryFor(
         ("RateLimit:Tokens:PermitLimit", $"{tokens}"), ("Chat:MaxRetries", "0"));
 
     public static TheoryData<string, string> Surfaces => new()
@@ -54,7 +48,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
     {
         using var factory = WithBudget(100_000);
         var client = factory.CreateClient(Key);
-        _provider.Respond = Replies.Sequence(Replies.Json("Hello", promptTokens: 40, completionTokens: 9),
+        Provider.Respond = Replies.Sequence(Replies.Json("Hello", promptTokens: 40, completionTokens: 9),
             Replies.Stream(["Hel", "lo"], promptTokens: 31, completionTokens: 7));
 
         using var json = await client.SendAsync(Request(path, template, stream: false));
@@ -66,7 +60,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         Assert.Equal("[DONE]", events[^1]);
         // The stream's headers went out with its reservation: the estimate and the whole output cap (Chat:MaxOutputTokens).
         Assert.Equal(100_000 - 49 - (HiEstimate + 32_768), TokenHeaders.From(stream).Remaining);
-        _provider.Respond = Replies.Json("Hello");
+        Provider.Respond = Replies.Json("Hello");
         Assert.Equal(100_000 - 49 - 38, await RemainingBeforeOneMoreCall(client));
     }
 
@@ -81,7 +75,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         using var second = await client.SendAsync(Request(path, template, stream: true));
         await second.Content.ReadAsStringAsync();
 
-        var sent = _provider.Requests.Select(r => r.Body).ToList();
+        var sent = Provider.Requests.Select(r => r.Body).ToList();
         Assert.Equal(2, sent.Count);
         Assert.Equal(300 - HiEstimate, MaxTokensOf(sent[0]));
         Assert.Equal(300 - 17 - HiEstimate, MaxTokensOf(sent[1]));
@@ -95,7 +89,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         using var response = await factory.CreateClient(Key).SendAsync(HttpRequests.Chat("""{"message":"Hi","maxTokens":50}""", Key));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(50, MaxTokensOf(Assert.Single(_provider.Requests).Body));
+        Assert.Equal(50, MaxTokensOf(Assert.Single(Provider.Requests).Body));
     }
 
     [Theory]
@@ -103,12 +97,12 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
     public async Task UpstreamStreamsAlwaysAskForUsage(string path, string template)
     {
         using var factory = WithBudget(100_000);
-        _provider.Respond = Replies.Stream(["Hi"]);
+        Provider.Respond = Replies.Stream(["Hi"]);
 
         using var response = await factory.CreateClient(Key).SendAsync(Request(path, template, stream: true));
         await response.Content.ReadAsStringAsync();
 
-        var body = Assert.Single(_provider.Requests).Body;
+        var body = Assert.Single(Provider.Requests).Body;
         Assert.True(body["stream_options"]!["include_usage"]!.GetValue<bool>());
     }
 
@@ -118,7 +112,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
     {
         using var factory = WithBudget(100_000);
         var client = factory.CreateClient(Key);
-        _provider.Respond = Replies.Error(500, """{"error":{"message":"boom","type":"server_error"}}""");
+        Provider.Respond = Replies.Error(500, """{"error":{"message":"boom","type":"server_error"}}""");
 
         using var json = await client.SendAsync(Request(path, template, stream: false));
         using var stream = await client.SendAsync(Request(path, template, stream: true));
@@ -127,7 +121,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, stream.StatusCode);
         Assert.Equal(100_000, TokenHeaders.From(json).Remaining);
         Assert.Equal(100_000, TokenHeaders.From(stream).Remaining);
-        _provider.Respond = Replies.Json("Hello");
+        Provider.Respond = Replies.Json("Hello");
         Assert.Equal(100_000, await RemainingBeforeOneMoreCall(client));
     }
 
@@ -138,7 +132,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         using var factory = WithBudget(100_000);
         var client = factory.CreateClient(Key);
         // Text, then the usage chunk, then the connection closes: no finish reason, no [DONE].
-        _provider.Respond = async context =>
+        Provider.Respond = async context =>
         {
             context.Response.ContentType = "text/event-stream";
             await Data(context, """{"id":"c","object":"chat.completion.chunk","created":1,"model":"grok-test","choices":[{"index":0,"delta":{"role":"assistant","content":"Hal"},"finish_reason":null}]}""");
@@ -149,7 +143,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         var events = await ServerSentEvents.ReadDataAsync(stream);
 
         Assert.Contains("error", events[^1], StringComparison.Ordinal);
-        _provider.Respond = Replies.Json("Hello");
+        Provider.Respond = Replies.Json("Hello");
         Assert.Equal(100_000 - 23, await RemainingBeforeOneMoreCall(client));
     }
 
@@ -159,13 +153,13 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
     {
         using var factory = WithBudget(100_000);
         var client = factory.CreateClient(Key);
-        _provider.Respond = Replies.Stream(["Half a repl"], finish: false);
+        Provider.Respond = Replies.Stream(["Half a repl"], finish: false);
 
         using var stream = await client.SendAsync(Request(path, template, stream: true));
         var events = await ServerSentEvents.ReadDataAsync(stream);
 
         Assert.Contains("error", events[^1], StringComparison.Ordinal);
-        _provider.Respond = Replies.Json("Hello");
+        Provider.Respond = Replies.Json("Hello");
         Assert.Equal(100_000 - (HiEstimate + 32_768), await RemainingBeforeOneMoreCall(client));
     }
 
@@ -174,7 +168,7 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
     {
         using var factory = WithBudget(100_000);
         var client = factory.CreateClient(Key);
-        _provider.Respond = Replies.Stream(["Hello"], finish: false,
+        Provider.Respond = Replies.Stream(["Hello"], finish: false,
             between: (context, _) => Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted));
 
         var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi","stream":true,"maxTokens":1000}""", Key),
@@ -182,10 +176,10 @@ public sealed class ProviderTokenBudgetTests : IAsyncLifetime
         var stream = await response.Content.ReadAsStreamAsync();
         Assert.True(await stream.ReadAsync(new byte[256]) > 0);
         response.Dispose();
-        await _provider.UpstreamAborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Provider.UpstreamAborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         // The stream is settled as its call unwinds, just after the upstream call is dropped.
-        _provider.Respond = Replies.Json("Hello");
+        Provider.Respond = Replies.Json("Hello");
         var expected = 100_000 - (HiEstimate + 1000);
         // What the budget holds apart from the polls themselves (each takes 17).
         long remaining;
