@@ -25,6 +25,7 @@ internal sealed record ChatRequest
     public int? MaxTokens { get; init; }
 }
 
+/// <summary>One earlier message of the conversation.</summary>
 internal sealed record ChatHistoryEntry
 {
     /// <summary><c>user</c>, <c>assistant</c> or <c>system</c>.</summary>
@@ -42,6 +43,7 @@ internal sealed record ChatReply(
     ChatUsage Usage,
     string RequestId);
 
+/// <summary>The tokens a call used, as the provider reported them.</summary>
 internal sealed record ChatUsage(long InputTokens, long OutputTokens, long TotalTokens);
 
 /// <summary>
@@ -76,6 +78,7 @@ internal sealed record ChatStreamEvent
     public required string RequestId { get; init; }
 }
 
+/// <summary>The /api/chat wire format, source-generated: strict numbers, no duplicate fields.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ChatRequest))]
 [JsonSerializable(typeof(ChatReply))]

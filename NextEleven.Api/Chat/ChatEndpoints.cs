@@ -4,6 +4,7 @@ using NextEleven.Api.OpenApi;
 
 namespace NextEleven.Api.Chat;
 
+/// <summary><c>POST /api/chat</c>, NextEleven's own chat format.</summary>
 internal static class ChatEndpoints
 {
     public static RouteGroupBuilder MapChat(this IEndpointRouteBuilder api)

@@ -6,6 +6,7 @@ using OpenAI;
 
 namespace NextEleven.Api.Chat;
 
+/// <summary>Registers the chat layer: the provider client and its middleware, the service, the validator and the pipeline.</summary>
 internal static class ChatServiceExtensions
 {
     public const string ProviderHttpClient = "chat-provider";

@@ -8,6 +8,7 @@ internal sealed class ClientsFileJson
     public List<ClientJson> Clients { get; set; } = [];
 }
 
+/// <summary>One client of the clients file: its id, limits, models and keys.</summary>
 internal sealed class ClientJson
 {
     public string? Id { get; set; }
@@ -26,6 +27,7 @@ internal sealed class ClientJson
     public List<ApiKeyJson> Keys { get; set; } = [];
 }
 
+/// <summary>A client's own request limits in the clients file; what it leaves out comes from its tier or the defaults.</summary>
 internal sealed class ClientLimitsJson
 {
     public int? PermitLimit { get; set; }
@@ -35,6 +37,7 @@ internal sealed class ClientLimitsJson
     public TokenLimitsJson? Tokens { get; set; }
 }
 
+/// <summary>A client's own token budget in the clients file.</summary>
 internal sealed class TokenLimitsJson
 {
     public long? PermitLimit { get; set; }

@@ -12,5 +12,6 @@ namespace NextEleven.Api.Clients;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false)]
+/// <summary>The clients file's JSON, source-generated: unknown fields and properties given twice are refused.</summary>
 [JsonSerializable(typeof(ClientsFileJson))]
 internal sealed partial class ClientsJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Clients;
 
+/// <summary>The clients file's log lines: loads, reloads and refusals, never a key.</summary>
 internal static partial class ClientsLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "{Problem} The clients and keys in force are unchanged")]

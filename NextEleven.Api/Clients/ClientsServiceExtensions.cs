@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Clients;
 
+/// <summary>Registers the clients directory, its registry and the file watcher.</summary>
 internal static class ClientsServiceExtensions
 {
     /// <summary>The clients and their keys: the environment's key as client <c>default</c>, and the watched clients file.</summary>

@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Configuration;
 
+/// <summary>Reads a setting that may be a list or one comma-separated string.</summary>
 internal static class ConfigurationListExtensions
 {
     /// <summary>

@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Configuration;
 
+/// <summary>The configuration's log lines: which .env files were read.</summary>
 internal static partial class ConfigurationLog
 {
     /// <summary>Names each .env file read, never a value from it.</summary>

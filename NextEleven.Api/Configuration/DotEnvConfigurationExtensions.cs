@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration.Memory;
 
 namespace NextEleven.Api.Configuration;
 
+/// <summary>Adds the .env files to the configuration.</summary>
 internal static class DotEnvConfigurationExtensions
 {
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Configuration;
 
+/// <summary>Checks every setting before the host starts, and starts it, each failure in one line.</summary>
 internal static partial class StartupValidation
 {
     /// <summary>

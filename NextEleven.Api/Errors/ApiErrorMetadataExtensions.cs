@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Errors;
 
+/// <summary>Describes an endpoint's error responses in the OpenAPI document.</summary>
 internal static class ApiErrorMetadataExtensions
 {
     /// <summary>

@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Errors;
 
+/// <summary>The exception handler and status-code pages that answer every failure in the contract's JSON.</summary>
 internal static class ErrorHandlingExtensions
 {
     /// <summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace NextEleven.Api.Errors;
 
+/// <summary>The error bodies' JSON, source-generated.</summary>
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(OpenAiErrorBody))]
 internal sealed partial class ErrorsJsonContext : JsonSerializerContext

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 
 namespace NextEleven.Api.Errors;
 
+/// <summary>Registers the error format.</summary>
 internal static class ErrorsServiceExtensions
 {
     public static IHostApplicationBuilder AddApiErrors(this IHostApplicationBuilder builder)

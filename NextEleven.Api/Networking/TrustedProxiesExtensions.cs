@@ -5,6 +5,7 @@ using NextEleven.Api.Configuration;
 
 namespace NextEleven.Api.Networking;
 
+/// <summary>The client's real address behind the proxies the operator trusts.</summary>
 internal static class TrustedProxiesExtensions
 {
     /// <summary>

@@ -4,6 +4,7 @@ using Serilog.Events;
 
 namespace NextEleven.Api.Observability;
 
+/// <summary>Serilog inside the host, and the one request line.</summary>
 internal static class LoggingExtensions
 {
     /// <summary>

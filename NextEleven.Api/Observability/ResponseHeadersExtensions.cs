@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Observability;
 
+/// <summary>The headers every response carries: the request id, no-sniff, and no-store on /api.</summary>
 internal static class ResponseHeadersExtensions
 {
     public const string RequestIdHeader = "X-Request-Id";

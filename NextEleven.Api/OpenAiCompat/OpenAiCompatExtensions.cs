@@ -1,5 +1,6 @@
 namespace NextEleven.Api.OpenAiCompat;
 
+/// <summary>Registers the OpenAI-compatible surface's JSON.</summary>
 internal static class OpenAiCompatExtensions
 {
     public static IHostApplicationBuilder AddOpenAiCompat(this IHostApplicationBuilder builder)

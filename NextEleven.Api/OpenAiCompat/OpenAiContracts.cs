@@ -29,6 +29,7 @@ internal sealed record ChatCompletionMessage
     public JsonElement? Content { get; init; }
 }
 
+/// <summary>A whole reply in OpenAI's <c>chat.completion</c> shape.</summary>
 internal sealed record ChatCompletion(
     string Id,
     [property: JsonPropertyName("object")] string ObjectType,
@@ -37,13 +38,16 @@ internal sealed record ChatCompletion(
     IReadOnlyList<ChatCompletionChoice> Choices,
     CompletionUsage Usage);
 
+/// <summary>The one choice of a reply.</summary>
 internal sealed record ChatCompletionChoice(
     int Index,
     AssistantMessage Message,
     [property: JsonPropertyName("finish_reason")] string FinishReason);
 
+/// <summary>The reply's message.</summary>
 internal sealed record AssistantMessage(string Role, string Content);
 
+/// <summary>Tokens used, in OpenAI's names.</summary>
 internal sealed record CompletionUsage(
     [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
     [property: JsonPropertyName("completion_tokens")] long CompletionTokens,
@@ -58,26 +62,32 @@ internal sealed record ChatCompletionChunk(
     IReadOnlyList<ChunkChoice> Choices,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CompletionUsage? Usage = null);
 
+/// <summary>The one choice of a stream chunk.</summary>
 internal sealed record ChunkChoice(
     int Index,
     ChunkDelta Delta,
     [property: JsonPropertyName("finish_reason")] string? FinishReason);
 
+/// <summary>What a stream chunk adds: the role once, then text.</summary>
 internal sealed record ChunkDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
 
+/// <summary><c>GET /api/v1/models</c>: the models a client may name.</summary>
 internal sealed record ModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<ModelInfo> Data);
 
+/// <summary>One model of the list.</summary>
 internal sealed record ModelInfo(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, [property: JsonPropertyName("owned_by")] string OwnedBy);
 
 /// <summary>OpenAI's error object, used only in-band in a stream that has already started.</summary>
 internal sealed record StreamError(StreamErrorDetail Error);
 
+/// <summary>The message and type of an in-band stream error.</summary>
 internal sealed record StreamErrorDetail(string Message, string Type);
 
 // Multi-word names carry their OpenAI spelling explicitly, so any serializer options (and the OpenAPI
 // document) agree on the wire format.
+/// <summary>OpenAI's wire format, source-generated.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletion))]

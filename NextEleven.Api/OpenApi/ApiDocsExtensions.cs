@@ -5,6 +5,7 @@ using NextEleven.Api.Security;
 
 namespace NextEleven.Api.OpenApi;
 
+/// <summary>The OpenAPI document and Swagger UI.</summary>
 internal static class ApiDocsExtensions
 {
     private const string ApiKeyScheme = "ApiKey";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace NextEleven.Api.Operations;
 
+/// <summary>Serves <c>/metrics</c> on the management port only.</summary>
 internal static class ManagementListener
 {
     /// <summary>

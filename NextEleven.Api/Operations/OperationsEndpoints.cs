@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace NextEleven.Api.Operations;
 
+/// <summary>The probes: <c>/healthz</c> (the process is up) and <c>/readyz</c> (it can serve).</summary>
 internal static class OperationsEndpoints
 {
     public const string ReadyTag = "ready";

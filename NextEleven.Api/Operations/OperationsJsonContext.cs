@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace NextEleven.Api.Operations;
 
+/// <summary>The readiness report's JSON, source-generated.</summary>
 [JsonSerializable(typeof(Dictionary<string, object?>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class OperationsJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using OpenTelemetry.Trace;
 
 namespace NextEleven.Api.Operations;
 
+/// <summary>Registers probes, metrics and telemetry.</summary>
 internal static class OperationsServiceExtensions
 {
     /// <summary>The standard OTLP variable: when set, metrics and traces are exported there too.</summary>

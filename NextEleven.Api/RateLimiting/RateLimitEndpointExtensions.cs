@@ -1,5 +1,6 @@
 namespace NextEleven.Api.RateLimiting;
 
+/// <summary>Endpoint conventions of the limiter.</summary>
 internal static class RateLimitEndpointExtensions
 {
     /// <summary>Draws the endpoint's requests from the public per-address policy, whatever key they carry.</summary>

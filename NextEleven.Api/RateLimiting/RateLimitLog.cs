@@ -1,5 +1,6 @@
 namespace NextEleven.Api.RateLimiting;
 
+/// <summary>The limiter's log lines.</summary>
 internal static partial class RateLimitLog
 {
     [LoggerMessage(Level = LogLevel.Warning,

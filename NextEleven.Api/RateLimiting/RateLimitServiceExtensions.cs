@@ -3,6 +3,7 @@ using NextEleven.Api.RateLimiting.Redis;
 
 namespace NextEleven.Api.RateLimiting;
 
+/// <summary>Registers the limiter, its store (memory or Redis) and the token budgets.</summary>
 internal static class RateLimitServiceExtensions
 {
     public static IHostApplicationBuilder AddClientRateLimiting(this IHostApplicationBuilder builder)

@@ -4,6 +4,7 @@ using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Requests;
 
+/// <summary>Request size limits: the body, the headers, the message lengths.</summary>
 internal static class RequestLimitsExtensions
 {
     public static IHostApplicationBuilder AddRequestLimits(this IHostApplicationBuilder builder)

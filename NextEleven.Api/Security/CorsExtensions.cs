@@ -3,6 +3,7 @@ using NextEleven.Api.Configuration;
 
 namespace NextEleven.Api.Security;
 
+/// <summary>CORS for browser origins the operator names; off by default.</summary>
 internal static class CorsExtensions
 {
     private static readonly string[] ExposedHeaders =

@@ -2,6 +2,7 @@ using NextEleven.Api.Clients;
 
 namespace NextEleven.Api.Security;
 
+/// <summary>Registers the API-key check.</summary>
 internal static class SecurityServiceExtensions
 {
     public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder)

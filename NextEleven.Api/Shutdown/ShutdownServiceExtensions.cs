@@ -1,5 +1,6 @@
 namespace NextEleven.Api.Shutdown;
 
+/// <summary>Registers the graceful shutdown: readiness first, then the drain.</summary>
 internal static class ShutdownServiceExtensions
 {
     /// <summary>

@@ -8,6 +8,7 @@ using NextEleven.Api.Security;
 
 namespace NextEleven.Api.SystemStatus;
 
+/// <summary><c>GET /api/system/env-status</c>, the public health and environment check.</summary>
 internal static class EnvStatusEndpoints
 {
     private static readonly string InformationalVersion =

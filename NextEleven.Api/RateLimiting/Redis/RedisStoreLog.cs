@@ -1,5 +1,6 @@
 namespace NextEleven.Api.RateLimiting.Redis;
 
+/// <summary>The Redis store's log lines: connection lost and back, fallback, reconciliation.</summary>
 internal static partial class RedisStoreLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Rate limits are counted in Redis, shared by every instance")]
