@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace NextEleven.Api.Clients;
 
 /// <summary>
-/// Unknown fields are refused, so a plaintext <c>"key"</c> written in by hand makes the file invalid
+/// The clients file's JSON, source-generated. Unknown fields are refused, so a plaintext <c>"key"</c> written in by hand makes the file invalid
 /// rather than being silently ignored; so is a property given twice (a second <c>"clients"</c> would
 /// otherwise silently replace the first).
 /// </summary>
@@ -12,6 +12,5 @@ namespace NextEleven.Api.Clients;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false)]
-/// <summary>The clients file's JSON, source-generated: unknown fields and properties given twice are refused.</summary>
 [JsonSerializable(typeof(ClientsFileJson))]
 internal sealed partial class ClientsJsonContext : JsonSerializerContext;
