@@ -21,9 +21,6 @@ internal static class ApiErrors
 
     public static ApiErrorResult Forbidden(string message) => new(StatusCodes.Status403Forbidden, message);
 
-    public static ApiErrorResult TooManyRequests(string message, int retryAfterSeconds) =>
-        new(StatusCodes.Status429TooManyRequests, message, retryAfter: retryAfterSeconds);
-
     public static ApiErrorResult PayloadTooLarge(long limitBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, $"Request body exceeds the limit of {limitBytes} bytes.");
 
