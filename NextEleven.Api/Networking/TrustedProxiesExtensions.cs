@@ -21,15 +21,13 @@ internal static class TrustedProxiesExtensions
             {
                 options.Entries.AddRange(configuration.GetSection(TrustedProxiesOptions.SectionName).GetList());
             })
-            .Validate(options => options.Entries.All(e => TrustedProxiesOptions.Parse(e) is not null),
-                "TrustedProxies must list IP addresses or CIDR networks (for example 10.0.0.0/8 or 192.0.2.7).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrustedProxiesOptions>, TrustedProxiesOptionsValidator>();
 
         builder.Services.AddOptions<ForwardingHeaderOptions>()
             .BindConfiguration(ForwardingHeaderOptions.SectionName)
-            .Validate(options => options.Canonical is not null,
-                $"ForwardedHeaders:Header must be one of {string.Join(", ", ForwardingHeaderOptions.Supported)}: the one header your proxy sets.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ForwardingHeaderOptions>, ForwardingHeaderOptionsValidator>();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IOptions<TrustedProxiesOptions>>((forwarded, trusted) =>

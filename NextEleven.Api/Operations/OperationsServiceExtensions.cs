@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NextEleven.Api.Chat;
 using NextEleven.Api.RateLimiting;
 using OpenTelemetry.Metrics;
@@ -25,13 +26,8 @@ internal static class OperationsServiceExtensions
     {
         builder.Services.AddOptions<ManagementOptions>()
             .BindConfiguration(ManagementOptions.SectionName)
-            .Validate(o => !o.IsEnabled || o.Ports is { Count: > 0 },
-                "Management:Urls must be absolute http URLs with a port, such as http://127.0.0.1:9464 or http://+:9464 (several separated by ';').")
-            .Validate<IConfiguration>((o, configuration) => !o.IsEnabled || o.Ports is not { } ports
-                    || ManagementOptions.PortsOf(ManagementOptions.PublicUrls(configuration)) is not { } publicPorts
-                    || !ports.Intersect(publicPorts).Any(),
-                "Management:Urls must use a port of its own: the public listener (--urls, ASPNETCORE_URLS) uses it too, and /metrics is told apart by port.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
         builder.Services.AddSingleton<ReadinessCheck>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: [OperationsEndpoints.ReadyTag]);
         // Type=notify under systemd (start-up and stopping are reported to it); nothing elsewhere.

@@ -10,16 +10,8 @@ internal static class RateLimitServiceExtensions
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName)
-            .Validate(o => o.PermitLimit >= 1, "RateLimit:PermitLimit must be at least 1.")
-            .Validate(o => IsValidWindow(o.Window), "RateLimit:Window must be a whole number of seconds from 00:00:01 to 1.00:00:00.")
-            .Validate(o => o.MaxTrackedClients >= 1, "RateLimit:MaxTrackedClients must be at least 1.")
-            .Validate(o => o.Public.PermitLimit >= 1, "RateLimit:Public:PermitLimit must be at least 1.")
-            .Validate(o => IsValidWindow(o.Public.Window), "RateLimit:Public:Window must be a whole number of seconds from 00:00:01 to 1.00:00:00.")
-            .Validate(o => o.Tiers.Values.All(t => t.PermitLimit is null or >= 1 && (t.Window is null || IsValidWindow(t.Window.Value))),
-                "RateLimit:Tiers: each tier's PermitLimit must be at least 1 and its Window a whole number of seconds from 00:00:01 to 1.00:00:00.")
-            .Validate(o => IsValidTokenLimit(o.Tokens) && o.Tiers.Values.All(t => t.Tokens is null || IsValidTokenLimit(t.Tokens)),
-                "RateLimit:Tokens (and each tier's Tokens): PermitLimit must be from 1 to 2147483647 and Window a whole number of seconds from 00:00:01 to 1.00:00:00.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         builder.Services.AddOptions<RedisStoreOptions>()
             .BindConfiguration(RedisStoreOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
@@ -39,9 +31,4 @@ internal static class RateLimitServiceExtensions
         builder.Services.AddSingleton<TokenBudget>();
         return builder;
     }
-
-    private static bool IsValidWindow(TimeSpan window) => RateLimitOptions.IsValidWindow(window);
-
-    private static bool IsValidTokenLimit(TokenLimitOptions tokens) =>
-        TokenLimitOptions.IsValidLimit(tokens.PermitLimit) && (tokens.Window is null || IsValidWindow(tokens.Window.Value));
 }

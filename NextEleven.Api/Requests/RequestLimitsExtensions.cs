@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using NextEleven.Api.Errors;
 using NextEleven.Api.RateLimiting;
 
@@ -11,11 +12,8 @@ internal static class RequestLimitsExtensions
     {
         builder.Services.AddOptions<RequestLimitsOptions>()
             .BindConfiguration(RequestLimitsOptions.SectionName)
-            .Validate(o => o.MaxRequestBodyBytes is >= 1_024 and <= 64 * 1024 * 1024, "Limits:MaxRequestBodyBytes must be from 1024 to 67108864.")
-            .Validate(o => o.MaxRequestHeadersBytes is >= 1_024 and <= 1024 * 1024, "Limits:MaxRequestHeadersBytes must be from 1024 to 1048576.")
-            .Validate(o => o.MaxMessageLength is >= 1 and <= 1_000_000, "Limits:MaxMessageLength must be from 1 to 1000000.")
-            .Validate(o => o.MaxHistoryMessages is >= 0 and <= 10_000, "Limits:MaxHistoryMessages must be from 0 to 10000.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RequestLimitsOptions>, RequestLimitsOptionsValidator>();
         // Kestrel enforces the same body limit on every route, including ones that never read the body.
         // Kestrel is built with the app, before the start-up check reports a bad value in one line, so it
         // binds the section itself rather than through the validating IOptions.
@@ -54,7 +52,7 @@ internal static class RequestLimitsExtensions
     /// </summary>
     public static IApplicationBuilder UseRequestHeaderLimit(this IApplicationBuilder app)
     {
-        var limit = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestLimitsOptions>>()
+        var limit = app.ApplicationServices.GetRequiredService<IOptions<RequestLimitsOptions>>()
             .Value.MaxRequestHeadersBytes;
         var limiter = app.ApplicationServices.GetRequiredService<ClientRateLimiter>();
         return app.Use((context, next) =>

@@ -25,9 +25,8 @@ internal static class CorsExtensions
                 options.AllowedOrigins.AddRange(configuration.GetSection(ApiCorsOptions.SectionName).GetSection("AllowedOrigins")
                     .GetList().Select(origin => origin.TrimEnd('/')));
             })
-            .Validate(options => options.AllowedOrigins.All(IsOrigin),
-                "Cors:AllowedOrigins must list origins such as https://app.example.com (scheme and host, no path).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiCorsOptions>, ApiCorsOptionsValidator>();
         builder.Services.AddCors();
         builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<ApiCorsOptions>>((cors, api) => cors.AddDefaultPolicy(policy => policy
@@ -44,9 +43,4 @@ internal static class CorsExtensions
         app.ApplicationServices.GetRequiredService<IOptions<ApiCorsOptions>>().Value.AllowedOrigins.Count > 0
             ? app.UseCors()
             : app;
-
-    private static bool IsOrigin(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query);
 }

@@ -12,11 +12,8 @@ internal static class ShutdownServiceExtensions
     {
         builder.Services.AddOptions<ShutdownOptions>()
             .BindConfiguration(ShutdownOptions.SectionName)
-            .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.DrainTimeout <= TimeSpan.FromMinutes(10),
-                "Shutdown:DrainTimeout must be from 00:00:00 to 00:10:00.")
-            .Validate(o => o.ReadinessDelay is null || o.ReadinessDelay >= TimeSpan.Zero && o.ReadinessDelay <= TimeSpan.FromMinutes(5),
-                "Shutdown:ReadinessDelay must be from 00:00:00 to 00:05:00.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         builder.Services.AddOptions<HostOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>, IHostEnvironment>((host, shutdown, environment) =>
                 host.ShutdownTimeout = shutdown.Value.ReadinessDelayIn(environment) + shutdown.Value.DrainTimeout + TimeSpan.FromSeconds(5));
