@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where a guarded request's CPU goes, stage by stage: the service as it ships, and beside it builds of
-# the service with one stage taken out of Program.cs each (a copy of the source is patched; the
+# the service with one stage taken out of its source each (a copy of the source is patched; the
 # repository is not touched), all under the same authenticated chat load, rounds alternating. Prints
 # server CPU microseconds per request (user + system time from /proc over a run, divided by the
 # requests served) for each, the bare minimal API of bench/Baseline first: the median over rounds, and
@@ -22,29 +22,32 @@ work=$(mktemp -d /tmp/nexteleven-stages.XXXXXX)
 source "$bench/lib.sh"
 command -v wrk >/dev/null || { say "missing wrk: run 'sudo apt-get install -y wrk'"; exit 1; }
 
-# name | what is taken out | sed expression applied to a copy of Program.cs ("" = as shipped)
+# name | what is taken out | the source file patched | sed expression applied to a copy of it ("" = as shipped)
+defaults=NextEleven.Api/Hosting/ServiceDefaultsExtensions.cs
+gate=NextEleven.Api/Gateway/ApiGateExtensions.cs
 variants=(
-  "shipped|nothing|"
-  "no-request-log|the request-logging middleware|s/^app.UseRequestLogging();//"
-  "no-error-pages|the exception handler and status-code pages|s/^app.UseApiErrors();//"
-  "no-limiter|the rate-limit filter|s/MapGroup(\"\\/api\").RequireClientRateLimit()/MapGroup(\"\\/api\")/"
-  "no-key-filter|the key filter (the limiter still looks the key up)|s/\\.RequireApiKey();/;/"
-  "no-std-headers|the standard response headers|s/^app.UseStandardResponseHeaders();//"
-  "no-header-limit|the request-header size check|s/^app.UseRequestHeaderLimit();//"
+  "shipped|nothing||"
+  "no-request-log|the request-logging middleware|$defaults|s/^        app.UseRequestLogging();//"
+  "no-error-pages|the exception handler and status-code pages|$defaults|s/^        app.UseApiErrors();//"
+  "no-limiter|the rate-limit filter|$gate|/DecideLimit(factory.ApplicationServices/d"
+  "no-key-filter|the key filter (the caller is still identified)|$gate|/RequireKey(factory.ApplicationServices/d"
+  "no-std-headers|the standard response headers|$defaults|s/^        app.UseStandardResponseHeaders();//"
+  "no-header-limit|the request-header size check|$defaults|s/^        app.UseRequestHeaderLimit();//"
 )
 
 say "building the baseline and ${#variants[@]} builds of the service (Release)"
 dotnet publish "$bench/Baseline" -c Release -o "$work/baseline" --nologo -v quiet >/dev/null
 mkdir -p "$work/src"
 (cd "$repo" && git ls-files -z | xargs -0 cp --parents -t "$work/src")
-cp "$work/src/NextEleven.Api/Program.cs" "$work/Program.cs"
+mkdir -p "$work/pristine"
+(cd "$work/src" && cp --parents "$defaults" "$gate" "$work/pristine")
 for variant in "${variants[@]}"; do
-  IFS='|' read -r name _ expression <<<"$variant"
-  cp "$work/Program.cs" "$work/src/NextEleven.Api/Program.cs"
+  IFS='|' read -r name _ file expression <<<"$variant"
+  (cd "$work/pristine" && cp --parents "$defaults" "$gate" "$work/src")
   if [ -n "$expression" ]; then
-    sed -i "$expression" "$work/src/NextEleven.Api/Program.cs"
-    if cmp -s "$work/Program.cs" "$work/src/NextEleven.Api/Program.cs"; then
-      say "$name: the pattern no longer matches Program.cs: update it"; exit 1
+    sed -i "$expression" "$work/src/$file"
+    if cmp -s "$work/pristine/$file" "$work/src/$file"; then
+      say "$name: the pattern no longer matches $file: update it"; exit 1
     fi
   fi
   dotnet publish "$work/src/NextEleven.Api" -c Release -o "$work/$name" --nologo -v quiet >/dev/null
