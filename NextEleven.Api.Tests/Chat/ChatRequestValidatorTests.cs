@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using NextEleven.Api.Chat;
 using NextEleven.Api.OpenAiCompat;
+using NextEleven.Api.Providers;
 using NextEleven.Api.Requests;
 
 namespace NextEleven.Api.Tests.Chat;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using NextEleven.Api.Providers;
 using NextEleven.Api.Tests.Infrastructure;
 
 namespace NextEleven.Api.Tests.Chat;
@@ -37,7 +38,7 @@ public sealed class ProviderChatTests : FakeProviderTests
         var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
         using var listener = new System.Diagnostics.ActivityListener
         {
-            ShouldListenTo = source => source.Name == NextEleven.Api.Chat.ChatServiceExtensions.TelemetrySourceName,
+            ShouldListenTo = source => source.Name == NextEleven.Api.Providers.ChatRoutes.TelemetrySourceName,
             Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
                 System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Add,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using NextEleven.Api.Providers;
 using NextEleven.Api.Tests.Infrastructure;
 
 namespace NextEleven.Api.Tests.Chat;
@@ -183,8 +184,8 @@ public sealed class ProviderErrorsTests : FakeProviderTests
         var sdkTimeout = new IOException("read timed out", new TaskCanceledException("exceeded the configured timeout", new TimeoutException()));
         var reset = new IOException("Connection reset by peer");
 
-        Assert.Null(NextEleven.Api.Chat.ProviderErrorBoundary.Translate(sdkTimeout));
-        Assert.Equal(NextEleven.Api.Chat.ProviderErrorKind.Unreachable, NextEleven.Api.Chat.ProviderErrorBoundary.Translate(reset)?.Failure);
+        Assert.Null(NextEleven.Api.Providers.ProviderErrorBoundary.Translate(sdkTimeout));
+        Assert.Equal(NextEleven.Api.Providers.ProviderErrorKind.Unreachable, NextEleven.Api.Providers.ProviderErrorBoundary.Translate(reset)?.Failure);
     }
 
     private static int ClosedPort()

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using NextEleven.Api.Chat;
+using NextEleven.Api.Providers;
 using NextEleven.Api.Tests.Infrastructure;
 
 namespace NextEleven.Api.Tests.Hardening;

@@ -46,10 +46,12 @@ public sealed class FakeProvider : IAsyncDisposable
             context.RequestAborted.Register(() => provider.UpstreamAborted.TrySetResult());
             provider.RequestArrived.TrySetResult();
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            provider.Requests.Enqueue(new RecordedRequest(
+            var recorded = new RecordedRequest(
                 context.Request.Headers.Authorization.ToString(),
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                JsonNode.Parse(body.RootElement.GetRawText())!));
+                JsonNode.Parse(body.RootElement.GetRawText())!);
+            context.Items[typeof(RecordedRequest)] = recorded;
+            provider.Requests.Enqueue(recorded);
             try
             {
                 await provider.Respond(context);
@@ -108,6 +110,13 @@ public static class Replies
         await Event(context, "{}", "\"stop\"");
         await Data(context, $$$"""{"id":"chatcmpl-upstream","object":"chat.completion.chunk","created":1700000000,"model":"{{{FakeProvider.Model}}}","choices":[],"usage":{"prompt_tokens":{{{promptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{promptTokens + completionTokens}}}}}""");
         await Data(context, "[DONE]");
+    };
+
+    /// <summary>A whole reply or a stream, whichever the request asked for.</summary>
+    public static Func<HttpContext, Task> JsonOrStream(string text) => context =>
+    {
+        var request = (FakeProvider.RecordedRequest)context.Items[typeof(FakeProvider.RecordedRequest)]!;
+        return request.Body["stream"]?.GetValue<bool>() == true ? Stream([text])(context) : Json(text)(context);
     };
 
     public static Func<HttpContext, Task> Error(int status, string body, params (string Name, string Value)[] headers) => context =>

@@ -28,7 +28,8 @@ public sealed class HealthProbeTests
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.False(last.Headers.Contains("X-RateLimit-Limit"), "probes are not rate limited");
-        Assert.True((await last.Content.ReadAsStringAsync()).Length < 100, "probe bodies stay tiny");
+        // The readiness body names each provider target's breaker beside the store and the clients: still small.
+        Assert.True((await last.Content.ReadAsStringAsync()).Length < 160, "probe bodies stay small");
         Assert.DoesNotContain(factory.Logs.Events, e => e.Level > LogEventLevel.Debug
             && e.Properties.TryGetValue("RequestPath", out var logged) && logged.ToString().Contains(path, StringComparison.Ordinal));
     }
@@ -68,7 +69,8 @@ public sealed class HealthProbeTests
         using var alive = await client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("""{"status":"ready","rateLimitStore":"memory","clients":"loaded"}""", readyBody);
+        Assert.Equal("""{"status":"ready","rateLimitStore":"memory","clients":"loaded","providers":{"echo/nexteleven-offline-echo":"closed"}}""",
+            readyBody);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, stopping.StatusCode);
         Assert.Contains("\"status\":\"unready\"", await stopping.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);

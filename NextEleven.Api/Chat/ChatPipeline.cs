@@ -31,29 +31,30 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
         var (model, forbidden) = chat.ResolveModel(caller, wire.ModelOf(request!));
         if (forbidden is not null)
         {
+            TellRouting(context, model);
             return ChatErrors.For(forbidden, tokens: null);
         }
         var (draft, problem) = wire.ToDraft(request!);
         var (turn, invalid) = draft is null ? (null, problem) : validator.Validate(draft, model);
         if (invalid is not null)
         {
+            TellRouting(context, model);
             return ApiErrors.BadRequest(invalid);
         }
 
-        var reply = new ReplyContext(context.TraceIdentifier, time.GetUtcNow(), chat.Provider);
         if (wire.WantsStream(request!, context.Request))
         {
             var stream = await chat.StartStreamAsync(caller, turn!, cancellationToken);
-            RecordTokens(context, stream.Tokens);
+            Record(context, stream.Tokens, stream.Routing);
             return stream.Failure is { } streamFailure
                 ? ChatErrors.For(streamFailure, stream.Tokens)
-                : TypedResults.ServerSentEvents(wire.Events(stream.Result!, reply, cancellationToken));
+                : TypedResults.ServerSentEvents(wire.Events(stream.Result!, ReplyTo(context, stream.Routing!), cancellationToken));
         }
         var outcome = await chat.CompleteAsync(caller, turn!, cancellationToken);
-        RecordTokens(context, outcome.Tokens);
+        Record(context, outcome.Tokens, outcome.Routing);
         return outcome.Failure is { } failure
             ? ChatErrors.For(failure, outcome.Tokens)
-            : TypedResults.Ok(wire.Reply(outcome.Result!, reply));
+            : TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, outcome.Routing!)));
     }
 
     /// <summary>The caller of a request as the chat layer sees it, with the token budget that applies.</summary>
@@ -63,11 +64,36 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
         return new ChatCaller(caller.Client, caller.Partition, caller.Client is { } client ? client.TokenBudget : budget.Default);
     }
 
-    private static void RecordTokens(HttpContext context, TokenBalance? tokens)
+    /// <summary>The header naming the target that answered (or was tried last), <c>provider/model</c>.</summary>
+    public const string TargetHeader = "X-NextEleven-Target";
+
+    /// <summary>The header counting the calls made to providers for the request (skipped open targets not counted).</summary>
+    public const string AttemptsHeader = "X-NextEleven-Attempts";
+
+    private ReplyContext ReplyTo(HttpContext context, ChatRouting routing) =>
+        new(context.TraceIdentifier, time.GetUtcNow(), routing.Target.Provider);
+
+    /// <summary>The token budget beside the request limit, and the routing headers.</summary>
+    private static void Record(HttpContext context, TokenBalance? tokens, ChatRouting? routing)
     {
         if (tokens is not null)
         {
             context.Features.GetRequiredFeature<LimitResults>().RecordTokens(tokens);
+        }
+        if (routing is not null)
+        {
+            var headers = context.Response.Headers;
+            headers[TargetHeader] = routing.Target.Name;
+            headers[AttemptsHeader] = routing.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>A request refused before any call still names the target it would have gone to, with no attempt.</summary>
+    private void TellRouting(HttpContext context, string? model)
+    {
+        if (chat.Models.Contains(model ?? chat.DefaultModel, StringComparer.Ordinal))
+        {
+            Record(context, tokens: null, chat.RoutingBeforeAnyAttempt(model));
         }
     }
 }

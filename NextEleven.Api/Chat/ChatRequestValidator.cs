@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Providers;
 using NextEleven.Api.Requests;
 
 namespace NextEleven.Api.Chat;

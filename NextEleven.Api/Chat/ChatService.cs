@@ -1,30 +1,35 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Shutdown;
 
 namespace NextEleven.Api.Chat;
 
 /// <summary>
-/// The chat layer behind every surface: which model a client may use, its token budget, the provider call
-/// (system prompt, deadline <c>Chat:Timeout</c>, the client's cancellation, the mapping of provider
-/// failures) and the accounting of what the call used. Answers in domain results, never HTTP: each surface
-/// translates its own wire format to and from them.
+/// The chat layer behind every surface: which model a client may use, its token budget, the provider
+/// calls (system prompt, each target's deadline, the client's cancellation, the fallback from one target
+/// to the next, the mapping of provider failures) and the accounting of what the call used. Answers in
+/// domain results, never HTTP: each surface translates its own wire format to and from them.
+/// <para>
+/// A call goes to its public model's targets in order (<see cref="ChatRoutes"/>): an open target is
+/// skipped without a call; a failure before the first byte that is not the request's fault moves on to
+/// the next target; a stream that has started never moves (its failure is an in-band error). Each
+/// attempt's outcome tells the target's breaker.
+/// </para>
 /// <para>
 /// Accounting happens here and only here, for whole replies and streams alike: a call with a token
 /// budget reserves its input estimate plus its output cap before it goes upstream, with the cap sent
-/// upstream lowered to what the reservation holds, and is settled to the provider's reported usage when it
-/// ends. A call that fails before any output gives its reservation back; a stream that fails or is cut
-/// after it started is settled to what the provider reported, or keeps its reservation when it reported nothing.
+/// upstream lowered to what the reservation holds, and is settled to the usage the answering target
+/// reported when it ends. Attempts that failed before any output charge nothing; a stream that fails or
+/// is cut after it started is settled to what the provider reported, or keeps its reservation when it reported nothing.
 /// </para>
 /// </summary>
-internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions> options, TokenBudget budget, ChatMetrics metrics,
-    StreamDrain drain, ILogger<ChatService> logger)
+internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProviderOptions> options, TokenBudget budget,
+    ChatMetrics metrics, ProviderMetrics providerMetrics, StreamDrain drain, TimeProvider time, ILogger<ChatService> logger)
 {
     private readonly ChatProviderOptions _options = options.Value;
-
-    public string Provider => _options.ProviderLabel;
 
     public string DefaultModel => _options.Model!;
 
@@ -32,6 +37,9 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
     public IReadOnlyList<string> Models { get; } = options.Value.Models;
 
     public int MaxOutputTokens => _options.MaxOutputTokens;
+
+    /// <summary>The provider of a public model's first target: who answers it while all is well.</summary>
+    public string ProviderOf(string publicModel) => routes.For(publicModel)[0].Provider;
 
     /// <summary>
     /// The model a call runs on (null for the default), or a failure when the caller may not use the one
@@ -43,104 +51,156 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
     /// <summary>The models the caller may name.</summary>
     public IEnumerable<string> ModelsFor(ChatCaller caller) => ModelAccess.For(caller.Client, Models);
 
+    /// <summary>The first target a public model would be tried on, for a call refused before any attempt.</summary>
+    public ChatRouting RoutingBeforeAnyAttempt(string? publicModel) => new(routes.For(publicModel ?? DefaultModel)[0], 0);
+
     public async ValueTask<ChatOutcome<ChatAnswer>> CompleteAsync(ChatCaller caller, ChatTurn turn, CancellationToken aborted)
     {
         var conversation = Conversation(turn);
+        var publicModel = turn.Model ?? DefaultModel;
+        var targets = routes.For(publicModel);
         var (reservation, refusal) = await ReserveAsync(caller, turn, conversation);
         if (refusal is not null)
         {
-            return new(null, refusal, reservation!.Balance);
+            return new(null, refusal, reservation!.Balance, new ChatRouting(targets[0], 0));
         }
-        var chatOptions = ChatOptionsFor(turn, reservation);
-        var model = turn.Model ?? DefaultModel;
 
-        (ChatResponse? Response, ChatFailure? Failure) call;
+        var attempts = 0;
+        var tried = targets[0];
+        var fellBack = false;
+        ChatFailure? failure = null;
         try
         {
-            call = await GetResponseAsync(conversation, chatOptions, aborted);
+            foreach (var target in targets)
+            {
+                CountFallback(publicModel, target, targets, ref fellBack);
+                if (!target.Breaker.TryEnter(out var isTrial))
+                {
+                    continue;
+                }
+                tried = target;
+                // The offline responder makes no HTTP call to count.
+                var calls = target.IsOffline ? null : ProviderCallCounter.Start();
+                var attempt = await CallAsync(target, conversation, ChatOptionsFor(turn, target, reservation), isTrial, aborted);
+                attempts += Math.Max(1, calls?.Value ?? 0);
+                if (attempt.Response is { } response)
+                {
+                    var tokens = await SettleAsync(caller, publicModel, reservation, response.Usage, delivered: true);
+                    return new(new ChatAnswer(response.Text, response.ModelId ?? target.Model,
+                        response.FinishReason?.Value ?? ChatFinishReason.Stop.Value, UsageOf(response.Usage)), null, tokens,
+                        new ChatRouting(target, attempts));
+                }
+                failure = attempt.Failure;
+                if (!attempt.FallsBack)
+                {
+                    break;
+                }
+            }
         }
         catch
         {
             // The client went away, or a bug: no output was delivered, so nothing is charged.
-            await SettleAsync(caller, model, reservation, usage: null, delivered: false);
+            await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false);
             throw;
         }
-        if (call.Failure is not null)
-        {
-            return new(null, call.Failure, await SettleAsync(caller, model, reservation, usage: null, delivered: false));
-        }
-        var response = call.Response!;
-        var tokens = await SettleAsync(caller, model, reservation, response.Usage, delivered: true);
-        return new(new ChatAnswer(response.Text, response.ModelId ?? model, response.FinishReason?.Value ?? ChatFinishReason.Stop.Value,
-            UsageOf(response.Usage)), null, tokens);
+        failure ??= EveryTargetOpen(publicModel, targets);
+        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false),
+            new ChatRouting(tried, attempts));
     }
 
     /// <summary>
     /// Starts a stream and waits for its first piece, so that a provider that fails outright is answered
-    /// with a proper status code; what fails later arrives as a final failure step. Each piece must come
-    /// within <c>Chat:Timeout</c> of the one before.
+    /// with a proper status code, or falls back to the next target; what fails later arrives as a final
+    /// failure step. Each piece must come within the target's timeout of the one before.
     /// </summary>
     public async Task<ChatOutcome<IAsyncEnumerable<ChatStreamStep>>> StartStreamAsync(ChatCaller caller, ChatTurn turn,
         CancellationToken aborted)
     {
         var conversation = Conversation(turn);
+        var publicModel = turn.Model ?? DefaultModel;
+        var targets = routes.For(publicModel);
         var (reservation, refusal) = await ReserveAsync(caller, turn, conversation);
         if (refusal is not null)
         {
-            return new(null, refusal, reservation!.Balance);
+            return new(null, refusal, reservation!.Balance, new ChatRouting(targets[0], 0));
         }
-        var model = turn.Model ?? DefaultModel;
 
-        // The drain ends a stream when the process stops and its streams have had their time.
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Drained);
-        deadline.CancelAfter(_options.Timeout);
-        var updates = chat.GetStreamingResponseAsync(conversation, ChatOptionsFor(turn, reservation), deadline.Token)
-            .GetAsyncEnumerator(deadline.Token);
-        ChatFailure? failure;
-        try
+        var attempts = 0;
+        var tried = targets[0];
+        var fellBack = false;
+        ChatFailure? failure = null;
+        foreach (var target in targets)
         {
-            failure = await updates.MoveNextAsync()
-                ? null
-                // Nothing at all: the provider answered a stream request with something that is not one.
-                : ProviderErrors.UnfinishedStream(logger);
-        }
-        catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            failure = ProviderErrors.ShuttingDown(logger);
-        }
-        catch (Exception exception) when (!aborted.IsCancellationRequested
-            && ProviderErrors.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
-        {
-            failure = mapped;
-        }
-        catch
-        {
+            CountFallback(publicModel, target, targets, ref fellBack);
+            if (!target.Breaker.TryEnter(out var isTrial))
+            {
+                continue;
+            }
+            tried = target;
+            // The drain ends a stream when the process stops and its streams have had their time.
+            var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Drained);
+            deadline.CancelAfter(target.Timeout);
+            var calls = target.IsOffline ? null : ProviderCallCounter.Start();
+            var updates = target.Client.GetStreamingResponseAsync(conversation, ChatOptionsFor(turn, target, reservation), deadline.Token)
+                .GetAsyncEnumerator(deadline.Token);
+            Attempt<bool> started;
+            try
+            {
+                started = await updates.MoveNextAsync()
+                    ? new Attempt<bool>(true, null, FallsBack: false)
+                    // Nothing at all: the provider answered a stream request with something that is not one.
+                    : Failed<bool>(target, AttemptOutcome.ServerError, ProviderErrors.UnfinishedStream(logger, target.Name), null, isTrial);
+            }
+            catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
+            {
+                target.Breaker.Released(isTrial);
+                started = new Attempt<bool>(false, ProviderErrors.ShuttingDown(logger), FallsBack: false);
+            }
+            catch (Exception exception) when (!aborted.IsCancellationRequested
+                && FailureOf(target, exception, deadline, isTrial) is { } failed)
+            {
+                started = failed.Cast<bool>();
+            }
+            catch
+            {
+                target.Breaker.Released(isTrial);
+                await updates.DisposeAsync();
+                deadline.Dispose();
+                await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false);
+                throw;
+            }
+            attempts += Math.Max(1, calls?.Value ?? 0);
+            if (started.Response)
+            {
+                return new(Continue(caller, publicModel, target, isTrial, reservation, updates, deadline, aborted), null,
+                    reservation?.Balance, new ChatRouting(target, attempts));
+            }
             await updates.DisposeAsync();
             deadline.Dispose();
-            await SettleAsync(caller, model, reservation, usage: null, delivered: false);
-            throw;
+            failure = started.Failure;
+            if (!started.FallsBack)
+            {
+                break;
+            }
         }
-        if (failure is not null)
-        {
-            await updates.DisposeAsync();
-            deadline.Dispose();
-            return new(null, failure, await SettleAsync(caller, model, reservation, usage: null, delivered: false));
-        }
-        return new(Continue(caller, model, reservation, updates, deadline, aborted), null, reservation?.Balance);
+        failure ??= EveryTargetOpen(publicModel, targets);
+        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false),
+            new ChatRouting(tried, attempts));
     }
 
     /// <summary>
     /// Passes the provider's pieces on until it says it has finished, then settles the call. A stream that
     /// ends without a finish reason (closed early, not an event stream, an error event inside it) is a
-    /// failure, never a completion.
+    /// failure, never a completion, and counts against its target.
     /// </summary>
-    private async IAsyncEnumerable<ChatStreamStep> Continue(ChatCaller caller, string requestedModel, TokenReservation? reservation,
-        IAsyncEnumerator<ChatResponseUpdate> updates, CancellationTokenSource deadline, CancellationToken aborted,
-        [EnumeratorCancellation] CancellationToken cancellation = default)
+    private async IAsyncEnumerable<ChatStreamStep> Continue(ChatCaller caller, string publicModel, ChatTarget target, bool isTrial,
+        TokenReservation? reservation, IAsyncEnumerator<ChatResponseUpdate> updates, CancellationTokenSource deadline,
+        CancellationToken aborted, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        // Steps name the model as the provider reports it; metrics keep the one the request resolved (a bounded label).
-        var model = requestedModel;
+        // Steps name the model as the provider reports it; metrics keep the public one the request resolved (a bounded label).
+        var model = target.Model;
         UsageDetails? usage = null;
+        var cut = false;
         try
         {
             await using var _ = updates;
@@ -162,7 +222,7 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
                     yield return new ChatDelta(model, update.Text);
                     first = false;
                 }
-                deadline.CancelAfter(_options.Timeout);
+                deadline.CancelAfter(target.Timeout);
                 ChatFailure? failure = null;
                 try
                 {
@@ -173,9 +233,10 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
                     failure = ProviderErrors.ShuttingDown(logger);
                 }
                 catch (Exception exception) when (!aborted.IsCancellationRequested && !cancellation.IsCancellationRequested
-                    && ProviderErrors.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } mapped)
+                    && ProviderErrors.Classify(exception, TimedOut(exception, deadline), target, logger) is { } mapped)
                 {
                     failure = mapped;
+                    cut = true;
                 }
                 if (failure is not null)
                 {
@@ -183,16 +244,138 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
                     yield break;
                 }
             }
-            yield return finishReason is null
-                ? new ChatStreamFailed(model, ProviderErrors.UnfinishedStream(logger))
-                : new ChatFinished(model, finishReason, UsageOf(usage));
+            if (finishReason is null)
+            {
+                cut = true;
+                yield return new ChatStreamFailed(model, ProviderErrors.UnfinishedStream(logger, target.Name));
+            }
+            else
+            {
+                yield return new ChatFinished(model, finishReason, UsageOf(usage));
+            }
         }
         finally
         {
+            if (cut)
+            {
+                RecordFailure(target, AttemptOutcome.StreamCut, retryAfter: null, isTrial);
+            }
+            else
+            {
+                // Finished, or the client (or the drain) ended it: the target itself answered.
+                Succeeded(target, isTrial);
+            }
             // However the stream ended (finished, failed, or the client gone), output may have been
             // delivered: settle to what the provider reported, or keep the whole reservation.
-            await SettleAsync(caller, requestedModel, reservation, usage, delivered: true);
+            await SettleAsync(caller, publicModel, reservation, usage, delivered: true);
         }
+    }
+
+    /// <summary>One whole-reply call to one target, told to its breaker and its metric.</summary>
+    private async ValueTask<Attempt<ChatResponse?>> CallAsync(ChatTarget target, IList<ChatMessage> conversation,
+        ChatOptions chatOptions, bool isTrial, CancellationToken aborted)
+    {
+        if (target.IsOffline)
+        {
+            // The offline responder answers at once and cannot fail: no deadline timer to arm.
+            var answer = await target.Client.GetResponseAsync(conversation, chatOptions, aborted);
+            providerMetrics.Attempted(target, AttemptOutcome.Ok);
+            return new(answer, null, FallsBack: false);
+        }
+        // The drain ends a call still waiting for its provider when the process stops and its time is over.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Drained);
+        deadline.CancelAfter(target.Timeout);
+        try
+        {
+            var response = await target.Client.GetResponseAsync(conversation, chatOptions, deadline.Token);
+            Succeeded(target, isTrial);
+            return new(response, null, FallsBack: false);
+        }
+        catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            target.Breaker.Released(isTrial);
+            return new(null, ProviderErrors.ShuttingDown(logger), FallsBack: false);
+        }
+        catch (Exception exception) when (!aborted.IsCancellationRequested && FailureOf(target, exception, deadline, isTrial) is { } failed)
+        {
+            return failed.Cast<ChatResponse?>();
+        }
+        catch
+        {
+            target.Breaker.Released(isTrial);
+            throw;
+        }
+    }
+
+    /// <summary>A provider failure before the first byte, told to the target's breaker; null for what is not one (a bug).</summary>
+    private Attempt<object?>? FailureOf(ChatTarget target, Exception exception, CancellationTokenSource deadline, bool isTrial)
+    {
+        var timedOut = TimedOut(exception, deadline);
+        if (ProviderErrors.Classify(exception, timedOut, target, logger) is not { } failure)
+        {
+            return null;
+        }
+        var provider = exception as ProviderException;
+        var outcome = AttemptOutcomes.Of(provider, timedOut);
+        var retryAfter = provider?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return Failed<object?>(target, outcome, failure, retryAfter, isTrial);
+    }
+
+    private Attempt<T> Failed<T>(ChatTarget target, AttemptOutcome outcome, ChatFailure failure, TimeSpan? retryAfter, bool isTrial)
+    {
+        RecordFailure(target, outcome, retryAfter, isTrial);
+        return new(default!, failure, outcome.FallsBack());
+    }
+
+    /// <summary>A failed attempt, told to its metric and its target's breaker; the breaker's opening is logged once.</summary>
+    private void RecordFailure(ChatTarget target, AttemptOutcome outcome, TimeSpan? retryAfter, bool isTrial)
+    {
+        providerMetrics.Attempted(target, outcome);
+        if (outcome == AttemptOutcome.RequestError)
+        {
+            // The request's own fault says nothing about the target.
+            target.Breaker.Released(isTrial);
+        }
+        else if (target.Breaker.Failed(outcome, retryAfter, isTrial) is { } opened)
+        {
+            if (outcome == AttemptOutcome.CredentialsRefused)
+            {
+                Log.CredentialsRefused(logger, target.Provider, target.Name, opened);
+            }
+            else
+            {
+                Log.Opened(logger, target.Name, opened, outcome.Label());
+            }
+        }
+    }
+
+    /// <summary>Counts a request once when it goes past its model's first target, by a skip or a failure.</summary>
+    private void CountFallback(string publicModel, ChatTarget target, IReadOnlyList<ChatTarget> targets, ref bool fellBack)
+    {
+        if (!fellBack && target != targets[0])
+        {
+            fellBack = true;
+            providerMetrics.FellBack(publicModel);
+        }
+    }
+
+    private void Succeeded(ChatTarget target, bool isTrial)
+    {
+        providerMetrics.Attempted(target, AttemptOutcome.Ok);
+        target.Breaker.Succeeded(isTrial);
+        if (isTrial)
+        {
+            Log.Closed(logger, target.Name);
+        }
+    }
+
+    /// <summary>Every target of the model skipped because its breaker is open: 503, and when the first of them will be tried again.</summary>
+    private ChatFailure EveryTargetOpen(string publicModel, IReadOnlyList<ChatTarget> targets)
+    {
+        var firstTrial = targets.Min(t => t.Breaker.OpenUntil);
+        var seconds = RateLimitPolicy.SecondsUntil(firstTrial, time.GetUtcNow());
+        return new ChatFailure(ChatFailureKind.ProviderUnavailable,
+            $"Every provider of model '{publicModel}' is unavailable for now. Try again in {seconds} seconds.", seconds);
     }
 
     /// <summary>
@@ -248,32 +431,6 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
         return await budget.SettleAsync(reservation, used);
     }
 
-    private async ValueTask<(ChatResponse? Response, ChatFailure? Failure)> GetResponseAsync(IList<ChatMessage> conversation,
-        ChatOptions chatOptions, CancellationToken aborted)
-    {
-        if (_options.IsEcho)
-        {
-            // The offline responder answers at once and cannot fail: no deadline timer to arm.
-            return (await chat.GetResponseAsync(conversation, chatOptions, aborted), null);
-        }
-        // The drain ends a call still waiting for its provider when the process stops and its time is over.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Drained);
-        deadline.CancelAfter(_options.Timeout);
-        try
-        {
-            return (await chat.GetResponseAsync(conversation, chatOptions, deadline.Token), null);
-        }
-        catch (Exception) when (drain.Drained.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            return (null, ProviderErrors.ShuttingDown(logger));
-        }
-        catch (Exception exception) when (!aborted.IsCancellationRequested
-            && ProviderErrors.Classify(exception, TimedOut(exception, deadline), _options.Timeout, logger) is { } failure)
-        {
-            return (null, failure);
-        }
-    }
-
     /// <summary>The provider's usage as the surfaces report it; zeros when the provider reported none.</summary>
     public static ChatUsage UsageOf(UsageDetails? usage) => new(
         usage?.InputTokenCount ?? 0,
@@ -291,10 +448,10 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
         return messages;
     }
 
-    /// <summary>The call's options; with a token budget, the output cap is what the reservation holds.</summary>
-    private ChatOptions ChatOptionsFor(ChatTurn turn, TokenReservation? reservation) => new()
+    /// <summary>The call's options on one target; with a token budget, the output cap is what the reservation holds.</summary>
+    private static ChatOptions ChatOptionsFor(ChatTurn turn, ChatTarget target, TokenReservation? reservation) => new()
     {
-        ModelId = turn.Model ?? _options.Model,
+        ModelId = target.Model,
         Temperature = (float?)turn.Temperature,
         MaxOutputTokens = reservation?.OutputCap ?? turn.MaxTokens,
     };
@@ -305,4 +462,23 @@ internal sealed class ChatService(IChatClient chat, IOptions<ChatProviderOptions
     /// </summary>
     private static bool TimedOut(Exception exception, CancellationTokenSource deadline) =>
         deadline.IsCancellationRequested || ProviderErrorBoundary.IsTimeoutOrCancellation(exception);
+
+    /// <summary>One attempt's result: what it answered, or its failure and whether the next target is tried.</summary>
+    private readonly record struct Attempt<T>(T Response, ChatFailure? Failure, bool FallsBack)
+    {
+        public Attempt<TOther> Cast<TOther>() => new(default!, Failure, FallsBack);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error,
+            Message = "The provider {Provider} refused the server's key: {Target} is skipped for {Break}. Check Chat:Providers:{Provider}:ApiKey (or the provider key variable).")]
+        public static partial void CredentialsRefused(ILogger logger, string provider, string target, TimeSpan @break);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Target} is skipped for {Break} after {Outcome}: its breaker is open")]
+        public static partial void Opened(ILogger logger, string target, TimeSpan @break, string outcome);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "{Target} answered its trial call: its breaker is closed")]
+        public static partial void Closed(ILogger logger, string target);
+    }
 }

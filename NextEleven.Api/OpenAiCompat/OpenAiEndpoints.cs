@@ -28,7 +28,7 @@ internal static class OpenAiEndpoints
 
     /// <summary>The models this client may name.</summary>
     private static Ok<ModelList> ListModels(HttpContext context, ChatService chat, ChatPipeline pipeline) => TypedResults.Ok(new ModelList("list",
-        [.. chat.ModelsFor(pipeline.CallerOf(context)).Select(model => new ModelInfo(model, "model", 0, chat.Provider))]));
+        [.. chat.ModelsFor(pipeline.CallerOf(context)).Select(model => new ModelInfo(model, "model", 0, chat.ProviderOf(model)))]));
 
     private static Task<Results<Ok<ChatCompletion>, ServerSentEventsResult<string>, ApiErrorResult>> CreateAsync(
         HttpContext context, ChatPipeline pipeline, CancellationToken cancellationToken) =>

@@ -49,6 +49,7 @@ internal static class OperationsEndpoints
             ["status"] = report.Status == HealthStatus.Unhealthy ? "unready" : "ready",
             ["rateLimitStore"] = entry.Data?.GetValueOrDefault("rateLimitStore"),
             ["clients"] = entry.Data?.GetValueOrDefault("clients"),
+            ["providers"] = entry.Data?.GetValueOrDefault("providers"),
         }, OperationsJsonContext.Default.DictionaryStringObject));
     }
 }

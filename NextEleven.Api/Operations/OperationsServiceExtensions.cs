@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using NextEleven.Api.Chat;
+using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -52,7 +52,7 @@ internal static class OperationsServiceExtensions
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(RateLimitMetrics.MeterName, ChatServiceExtensions.TelemetrySourceName)
+                metrics.AddMeter(RateLimitMetrics.MeterName, ChatRoutes.TelemetrySourceName)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
@@ -68,7 +68,7 @@ internal static class OperationsServiceExtensions
         if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
-                .AddSource(ChatServiceExtensions.TelemetrySourceName)
+                .AddSource(ChatRoutes.TelemetrySourceName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter());

@@ -9,7 +9,7 @@ internal static class CorsExtensions
     private static readonly string[] ExposedHeaders =
     [
         "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy", "RateLimit",
-        "Retry-After",
+        "Retry-After", "X-NextEleven-Target", "X-NextEleven-Attempts",
     ];
 
     /// <summary>

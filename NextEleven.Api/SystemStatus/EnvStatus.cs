@@ -17,5 +17,12 @@ internal sealed record EnvStatus(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RateLimitStore = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EnvStatusChat? Chat = null);
 
-/// <summary>The chat provider: its name, default model, endpoint host (null for the offline responder), and whether it can answer.</summary>
-internal sealed record EnvStatusChat(string Provider, string Model, string? EndpointHost, bool Configured);
+/// <summary>
+/// The chat provider of the default model's first target: its name, the default model, its endpoint host
+/// (null for the offline responder) and whether it can answer; then every provider with its targets' breakers.
+/// </summary>
+internal sealed record EnvStatusChat(string Provider, string Model, string? EndpointHost, bool Configured,
+    IReadOnlyList<EnvStatusProvider> Providers);
+
+/// <summary>One provider: its name, its endpoint host, and the state of each of its targets' breakers (closed, open, half-open).</summary>
+internal sealed record EnvStatusProvider(string Name, string? EndpointHost, IReadOnlyDictionary<string, string> Targets);

@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using NextEleven.Api.Chat;
+using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Security;
 
@@ -25,9 +25,9 @@ internal static class EnvStatusEndpoints
 
         var group = api.MapGroup("/system").WithTags("System");
         Ok<EnvStatus> Handle(HttpContext context, IHostEnvironment environment, ApiKeyAuthenticator authenticator,
-            IRateLimitStore store, IOptions<ChatProviderOptions> chat) =>
+            IRateLimitStore store, IOptions<ChatProviderOptions> chat, ChatRoutes routes) =>
             context.Features.GetRequiredFeature<Caller>().HasAccess
-                ? GetStatus(environment, authenticator, store, chat.Value, time.GetElapsedTime(startedAt))
+                ? GetStatus(environment, authenticator, store, chat.Value, routes, time.GetElapsedTime(startedAt))
                 : TypedResults.Ok(new EnvStatus("ok", environment.EnvironmentName, PublicVersion));
         group.MapGet("/env-status", Handle)
             .AllowAnonymous()
@@ -42,10 +42,10 @@ internal static class EnvStatusEndpoints
         return group;
     }
 
-    public static Ok<EnvStatus> GetStatus(
-        IHostEnvironment environment, ApiKeyAuthenticator authenticator, IRateLimitStore store, ChatProviderOptions chat,
-        TimeSpan uptime)
+    public static Ok<EnvStatus> GetStatus(IHostEnvironment environment, ApiKeyAuthenticator authenticator, IRateLimitStore store,
+        ChatProviderOptions chat, ChatRoutes routes, TimeSpan uptime)
     {
+        var first = routes.For(chat.Model!)[0];
         return TypedResults.Ok(new EnvStatus(
             "ok",
             environment.EnvironmentName,
@@ -54,10 +54,13 @@ internal static class EnvStatusEndpoints
             authenticator.IsEnforced ? "enforced" : "open",
             store.State,
             new EnvStatusChat(
-                chat.ProviderLabel,
+                first.Provider,
                 chat.Model ?? "unknown",
-                chat.IsEcho ? null : chat.Endpoint.Host,
-                chat.IsEcho || chat.ApiKey is not null)));
+                first.EndpointHost,
+                chat.HasNamedProviders || chat.IsEcho || chat.ApiKey is not null,
+                [.. routes.Targets.GroupBy(t => t.Provider, StringComparer.Ordinal).Select(provider => new EnvStatusProvider(
+                    provider.Key, provider.First().EndpointHost,
+                    provider.ToDictionary(t => t.Name, t => BreakerStates.Name(t.Breaker.State), StringComparer.Ordinal)))])));
     }
 
     public static IHostApplicationBuilder AddSystemStatus(this IHostApplicationBuilder builder)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace NextEleven.Api.Chat;
+namespace NextEleven.Api.Providers;
 
 /// <summary>
 /// Fills in what the original service's variables imply: <c>GROK_API_KEY</c> (or <c>XAI_API_KEY</c>) is
@@ -14,6 +14,12 @@ internal sealed class ChatProviderOptionsSetup(IConfiguration configuration) : I
 
     public void PostConfigure(string? name, ChatProviderOptions options)
     {
+        if (options.HasNamedProviders)
+        {
+            // Named providers say everything themselves; the old variables describe the one provider of the simple case.
+            options.Model = FirstNonBlank(options.Model);
+            return;
+        }
         options.ApiKey = FirstNonBlank(options.ApiKey, configuration[GrokKeyVariable], configuration[XaiKeyVariable]);
         options.Provider = FirstNonBlank(options.Provider)?.ToLowerInvariant()
             ?? (options.ApiKey is null ? EchoChatClient.ProviderName : ChatProviderOptions.OpenAiProvider);

@@ -1,4 +1,4 @@
-namespace NextEleven.Api.Chat;
+namespace NextEleven.Api.Providers;
 
 /// <summary>Which LLM provider answers chat, and how to reach it (section <c>Chat</c>).</summary>
 internal sealed class ChatProviderOptions
@@ -38,6 +38,19 @@ internal sealed class ChatProviderOptions
     /// <summary>Largest <c>maxTokens</c> a request may ask for.</summary>
     public int MaxOutputTokens { get; set; } = 32_768;
 
+    /// <summary>Named providers (<c>Chat:Providers:&lt;name&gt;</c>); empty when the one provider above is configured the old way.</summary>
+    public Dictionary<string, NamedProviderOptions> Providers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Public models and the targets that answer each, in order (<c>Chat:Models:&lt;name&gt;:Targets</c>).</summary>
+    [ConfigurationKeyName("Models")]
+    public Dictionary<string, ModelRouteOptions> Routes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When a target is skipped, and for how long (<c>Chat:Breaker</c>).</summary>
+    public BreakerOptions Breaker { get; set; } = new();
+
+    /// <summary>Whether providers are configured by name, with routes and fallback.</summary>
+    public bool HasNamedProviders => Providers.Count > 0;
+
     public bool IsEcho => string.Equals(Provider, EchoChatClient.ProviderName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The provider's name as replies and env-status report it: echo, xai, openai or openai-compatible.</summary>
@@ -48,8 +61,10 @@ internal sealed class ChatProviderOptions
         _ => "openai-compatible",
     };
 
-    /// <summary>The models a request may name, the default first.</summary>
-    public IReadOnlyList<string> Models => AllowedModels.Count > 0
-        ? [.. new[] { Model! }.Concat(AllowedModels).Distinct(StringComparer.Ordinal)]
-        : [Model!];
+    /// <summary>
+    /// The models a request may name, the default first: <c>Chat:AllowedModels</c> when set, else every
+    /// public model of <c>Chat:Models</c> (with named providers), else the default alone.
+    /// </summary>
+    public IReadOnlyList<string> Models =>
+        [.. new[] { Model! }.Concat(AllowedModels.Count > 0 || !HasNamedProviders ? AllowedModels : Routes.Keys).Distinct(StringComparer.Ordinal)];
 }

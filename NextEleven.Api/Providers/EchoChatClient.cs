@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace NextEleven.Api.Chat;
+namespace NextEleven.Api.Providers;
 
 /// <summary>
 /// The built-in offline responder: a deterministic <see cref="IChatClient"/> that answers without a

@@ -1,4 +1,4 @@
-namespace NextEleven.Api.Chat;
+namespace NextEleven.Api.Providers;
 
 /// <summary>What went wrong with a provider call, as the boundary around the provider client tells it.</summary>
 internal enum ProviderErrorKind

@@ -1,4 +1,4 @@
-namespace NextEleven.Api.Chat;
+namespace NextEleven.Api.Providers;
 
 /// <summary>
 /// A provider failure with nothing in it but what is safe to log and act on: the SDK's own exceptions

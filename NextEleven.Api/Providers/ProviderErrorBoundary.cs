@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace NextEleven.Api.Chat;
+namespace NextEleven.Api.Providers;
 
 /// <summary>
 /// The innermost layer around the provider's client: it turns the SDK's exceptions into
@@ -60,6 +60,8 @@ internal sealed class ProviderErrorBoundary(IChatClient inner) : DelegatingChatC
         ClientResultException { Status: 400 } badRequest when MentionsApiKey(badRequest) => From(ProviderErrorKind.CredentialsRefused, badRequest),
         ClientResultException { Status: 429 } limited => From(ProviderErrorKind.RateLimited, limited, RetryAfterSeconds(limited)),
         ClientResultException { Status: 0 } => new ProviderException(ProviderErrorKind.Unreachable, 0, "none", null),
+        // A 503 with Retry-After says how long the provider wants to be left alone: its target's breaker honours it.
+        ClientResultException { Status: 503 } unavailable => From(ProviderErrorKind.Failed, unavailable, RetryAfterSeconds(unavailable)),
         ClientResultException failed => From(ProviderErrorKind.Failed, failed),
         HttpRequestException or IOException => new ProviderException(ProviderErrorKind.Unreachable, 0, "none", null),
         JsonException or FormatException => new ProviderException(ProviderErrorKind.Malformed, 200, "none", null),
