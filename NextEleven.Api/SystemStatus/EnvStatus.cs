@@ -23,6 +23,3 @@ internal sealed record EnvStatus(
 /// </summary>
 internal sealed record EnvStatusChat(string Provider, string Model, string? EndpointHost, bool Configured,
     IReadOnlyList<EnvStatusProvider> Providers);
-
-/// <summary>One provider: its name, its endpoint host, and the state of each of its targets' breakers (closed, open, half-open).</summary>
-internal sealed record EnvStatusProvider(string Name, string? EndpointHost, IReadOnlyDictionary<string, string> Targets);
