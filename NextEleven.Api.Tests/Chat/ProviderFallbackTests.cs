@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Tests.Infrastructure;
 using Serilog.Events;
+using Xunit.Abstractions;
 
 namespace NextEleven.Api.Tests.Chat;
 
@@ -11,7 +12,7 @@ namespace NextEleven.Api.Tests.Chat;
 /// Several providers, one public model routed to two targets: every row of the contract's fallback
 /// table, on both surfaces, JSON and streaming, against real loopback providers.
 /// </summary>
-public sealed class ProviderFallbackTests : RoutedProvidersTests
+public sealed class ProviderFallbackTests(ITestOutputHelper output) : RoutedProvidersTests
 {
     private const string Key = NextElevenApiFactory.TestApiKey;
 
@@ -23,7 +24,7 @@ public sealed class ProviderFallbackTests : RoutedProvidersTests
         { "v1", true },
     };
 
-    private static HttpRequestMessage Request(string surface, bool stream)
+    internal static HttpRequestMessage Request(string surface, bool stream)
     {
         if (surface == "chat")
         {
@@ -36,7 +37,7 @@ public sealed class ProviderFallbackTests : RoutedProvidersTests
         return request;
     }
 
-    private static Func<HttpContext, Task> Healthy(string text) => Replies.JsonOrStream(text);
+    internal static Func<HttpContext, Task> Healthy(string text) => Replies.JsonOrStream(text);
 
     private static async Task<string> TextOf(HttpResponseMessage response, string surface, bool stream)
     {
@@ -343,38 +344,10 @@ public sealed class ProviderFallbackTests : RoutedProvidersTests
         }));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        output.WriteLine($"50 requests at the end of a break: {First.Requests.Count - 1} reached the target");
         Assert.Equal(2, First.Requests.Count);
         Assert.Single(responses, r => r.Target == FirstTarget);
         Assert.Equal(49, responses.Count(r => r.Target == SecondTarget));
-    }
-
-    [Fact]
-    public async Task UnderLoadADeadTargetGetsAtMostItsFailuresAndOneCallPerBreak()
-    {
-        // 200 requests over 10 seconds of real time, both surfaces, JSON and streams, with the first target down and a 3-second break.
-        First.Respond = Replies.Error(503, """{"error":{"message":"down"}}""");
-        Second.Respond = Healthy("from the second");
-        using var factory = Routed(systemClock: true, ("Chat:Breaker:Failures", "3"), ("Chat:Breaker:Break", "00:00:03"));
-        var client = factory.CreateClient();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-
-        var pending = new List<Task<HttpStatusCode>>();
-        for (var i = 0; i < 200; i++)
-        {
-            var (surface, stream) = (i % 2 == 0 ? "chat" : "v1", i % 4 < 2);
-            pending.Add(Task.Run(async () =>
-            {
-                using var response = await client.SendAsync(Request(surface, stream));
-                return response.StatusCode;
-            }));
-            await Task.Delay(50);
-        }
-        var statuses = await Task.WhenAll(pending);
-        var elapsed = clock.Elapsed;
-
-        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        var breaks = (int)Math.Ceiling(elapsed / TimeSpan.FromSeconds(3));
-        Assert.InRange(First.Requests.Count, 3, 3 + breaks);
     }
 
     [Fact]
