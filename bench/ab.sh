@@ -52,6 +52,15 @@ service b-routed b 5230 Chat__Providers__first__Endpoint=http://127.0.0.1:5205/v
 curl -s -o /dev/null -X POST http://127.0.0.1:5212/api/chat -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d '{"message":"x"}'
 curl -s -o /dev/null -X POST http://127.0.0.1:5222/api/chat -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d '{"message":"x"}'
 
+# Each scenario must answer as it should on both sides, or the figures would measure an error path.
+check() { # check PORT KEY BODY EXPECTED
+  local got body=$3
+  [ -n "$body" ] || body='{"message":"Hello"}'
+  got=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1/api/chat" -H 'Content-Type: application/json' \
+    ${2:+-H "X-API-Key: $2"} -d "$body")
+  [ "$got" = "$4" ] || { say "port $1 answered $got, expected $4"; exit 1; }
+}
+
 run() { # run SERVER PORT SCRIPT KEY BODY SECONDS -> CPU µs per request
   local name=$1 port=$2 script=$3 key=$4 body=$5 seconds=$6 pidvar="pid_${1//-/_}" before after out requests
   before=$(cpu_ticks "${!pidvar}")
@@ -62,18 +71,26 @@ run() { # run SERVER PORT SCRIPT KEY BODY SECONDS -> CPU µs per request
 }
 
 stream_body='{"message":"Write a haiku","stream":true}'
-# scenario | server suffix | port offset | lua script | key | body
+# scenario | server suffix | port offset | lua script | key | body | the status it must answer
 scenarios=(
-  "authenticated chat, offline responder|chat|0|chat.lua|$KEY|"
-  "the same with a token budget|budget|1|chat.lua|$KEY|"
-  "429 path (client over its limit)|limited|2|chat.lua|$KEY|"
-  "401 path (no key)|chat|0|chat.lua||"
-  "proxied chat, JSON|proxied|3|chat.lua|$KEY|"
-  "proxied chat, stream|proxied|3|stream.lua|$KEY|$stream_body"
+  "authenticated chat, offline responder|chat|0|chat.lua|$KEY||200"
+  "the same with a token budget|budget|1|chat.lua|$KEY||200"
+  "429 path (client over its limit)|limited|2|chat.lua|$KEY||429"
+  "401 path (no key)|chat|0|chat.lua|||401"
+  "proxied chat, JSON|proxied|3|chat.lua|$KEY||200"
+  "proxied chat, stream|proxied|3|stream.lua|$KEY|$stream_body|200"
 )
+say "checking each scenario answers as it should"
+for s in "${scenarios[@]}"; do
+  IFS='|' read -r _ server offset script key body expected <<<"$s"
+  check $((5210 + offset)) "$key" "$body" "$expected"
+  check $((5220 + offset)) "$key" "$body" "$expected"
+done
+check 5230 "$KEY" "" 200
+
 say "warming up"
 for s in "${scenarios[@]}"; do
-  IFS='|' read -r _ server offset script key body <<<"$s"
+  IFS='|' read -r _ server offset script key body _ <<<"$s"
   run "a-$server" $((5210 + offset)) "$script" "$key" "$body" 2 >/dev/null
   run "b-$server" $((5220 + offset)) "$script" "$key" "$body" 2 >/dev/null
 done
@@ -83,7 +100,7 @@ say "measuring: $ROUNDS rounds of ${DURATION}s per scenario and side, alternatin
 for round in $(seq 1 "$ROUNDS"); do
   i=0
   for s in "${scenarios[@]}"; do
-    IFS='|' read -r _ server offset script key body <<<"$s"
+    IFS='|' read -r _ server offset script key body _ <<<"$s"
     a=$(run "a-$server" $((5210 + offset)) "$script" "$key" "$body" "$DURATION")
     b=$(run "b-$server" $((5220 + offset)) "$script" "$key" "$body" "$DURATION")
     echo "$a" >>"$work/a-$i"; echo "$b" >>"$work/b-$i"
