@@ -6,7 +6,9 @@
 # served) for A and B, and the median of each round's B/A ratio. Also runs B with two targets configured
 # for one model (the first healthy) beside B with one provider: what fallback costs while all is well.
 #
-# Usage: bench/ab.sh [REV]      (REV defaults to HEAD; ROUNDS=5 DURATION=5 CONNECTIONS=32 to change)
+# Usage: bench/ab.sh [REV]      (REV defaults to HEAD; ROUNDS=5 DURATION=5 CONNECTIONS=32 to change;
+#                               ONLY=routing measures the fallback comparison alone, ONLY=budget (a server
+#                               suffix of the scenarios below) that scenario alone)
 set -euo pipefail
 cd "$(dirname "$0")"
 bench=$(pwd)
@@ -45,7 +47,9 @@ for side in a b; do
   service "$side-limited" "$side" $((base + 2)) RateLimit__PermitLimit=1
   service "$side-proxied" "$side" $((base + 3)) "${provider[@]}"
 done
-# Two named providers, the first healthy: every call is answered by the first target.
+# One provider, and two named providers with the first healthy (every call answered by the first
+# target), each an instance of its own that serves only this comparison, so both are equally warm.
+service b-single b 5231 "${provider[@]}"
 service b-routed b 5230 Chat__Providers__first__Endpoint=http://127.0.0.1:5205/v1 Chat__Providers__first__ApiKey=bench-provider-key \
   Chat__Providers__second__Endpoint=http://127.0.0.1:5205/v1 Chat__Providers__second__ApiKey=bench-provider-key \
   Chat__Models__bench-model__Targets__0=first/bench-model Chat__Models__bench-model__Targets__1=second/bench-model Chat__Model=bench-model
@@ -72,7 +76,7 @@ run() { # run SERVER PORT SCRIPT KEY BODY SECONDS -> CPU µs per request
 
 stream_body='{"message":"Write a haiku","stream":true}'
 # scenario | server suffix | port offset | lua script | key | body | the status it must answer
-scenarios=(
+all_scenarios=(
   "authenticated chat, offline responder|chat|0|chat.lua|$KEY||200"
   "the same with a token budget|budget|1|chat.lua|$KEY||200"
   "429 path (client over its limit)|limited|2|chat.lua|$KEY||429"
@@ -80,6 +84,11 @@ scenarios=(
   "proxied chat, JSON|proxied|3|chat.lua|$KEY||200"
   "proxied chat, stream|proxied|3|stream.lua|$KEY|$stream_body|200"
 )
+scenarios=()
+for s in "${all_scenarios[@]}"; do
+  IFS='|' read -r _ server _ <<<"$s"
+  if [ -z "${ONLY:-}" ] || [ "$ONLY" = "$server" ]; then scenarios+=("$s"); fi
+done
 say "checking each scenario answers as it should"
 for s in "${scenarios[@]}"; do
   IFS='|' read -r _ server offset script key body expected <<<"$s"
@@ -87,6 +96,7 @@ for s in "${scenarios[@]}"; do
   check $((5220 + offset)) "$key" "$body" "$expected"
 done
 check 5230 "$KEY" "" 200
+check 5231 "$KEY" "" 200
 
 say "warming up"
 for s in "${scenarios[@]}"; do
@@ -94,6 +104,7 @@ for s in "${scenarios[@]}"; do
   run "a-$server" $((5210 + offset)) "$script" "$key" "$body" 2 >/dev/null
   run "b-$server" $((5220 + offset)) "$script" "$key" "$body" 2 >/dev/null
 done
+run b-single 5231 chat.lua "$KEY" "" 2 >/dev/null
 run b-routed 5230 chat.lua "$KEY" "" 2 >/dev/null
 
 say "measuring: $ROUNDS rounds of ${DURATION}s per scenario and side, alternating"
@@ -107,10 +118,12 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "scale=4; $b / $a" | bc >>"$work/ratio-$i"
     i=$((i + 1))
   done
-  single=$(run b-proxied 5223 chat.lua "$KEY" "" "$DURATION")
-  routed=$(run b-routed 5230 chat.lua "$KEY" "" "$DURATION")
-  echo "$single" >>"$work/single"; echo "$routed" >>"$work/routed"
-  echo "scale=4; $routed / $single" | bc >>"$work/routed-ratio"
+  if [ -z "${ONLY:-}" ] || [ "$ONLY" = routing ]; then
+    single=$(run b-single 5231 chat.lua "$KEY" "" "$DURATION")
+    routed=$(run b-routed 5230 chat.lua "$KEY" "" "$DURATION")
+    echo "$single" >>"$work/single"; echo "$routed" >>"$work/routed"
+    echo "scale=4; $routed / $single" | bc >>"$work/routed-ratio"
+  fi
   say "  round $round done"
 done
 
@@ -118,15 +131,20 @@ echo "## Before and after: $(git -C "$repo" rev-parse --short "$REV") (A) agains
 echo
 echo "Command: \`bench/ab.sh $REV\` (ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS); medians over rounds."
 echo
-echo "| scenario | A: CPU µs/request | B: CPU µs/request | B/A, median of rounds |"
-echo "| --- | ---: | ---: | ---: |"
-i=0
-for s in "${scenarios[@]}"; do
-  IFS='|' read -r label _ <<<"$s"
-  printf '| %s | %s | %s | **%.3f×** |\n' "$label" "$(median <"$work/a-$i")" "$(median <"$work/b-$i")" "$(median <"$work/ratio-$i")"
-  i=$((i + 1))
-done
-echo
+if [ ${#scenarios[@]} -gt 0 ]; then
+  echo "| scenario | A: CPU µs/request | B: CPU µs/request | B/A, median of rounds |"
+  echo "| --- | ---: | ---: | ---: |"
+  i=0
+  for s in "${scenarios[@]}"; do
+    IFS='|' read -r label _ <<<"$s"
+    printf '| %s | %s | %s | **%.3f×** (rounds: %s) |\n' "$label" "$(median <"$work/a-$i")" "$(median <"$work/b-$i")" "$(median <"$work/ratio-$i")" \
+      "$(paste -sd' ' "$work/ratio-$i")"
+    i=$((i + 1))
+  done
+  echo
+fi
+[ -z "${ONLY:-}" ] || [ "$ONLY" = routing ] || exit 0
 echo "| B: fallback configured, first target healthy | one provider | two targets | two/one, median of rounds |"
 echo "| --- | ---: | ---: | ---: |"
-printf '| proxied chat, JSON | %s | %s | **%.3f×** |\n' "$(median <"$work/single")" "$(median <"$work/routed")" "$(median <"$work/routed-ratio")"
+printf '| proxied chat, JSON | %s | %s | **%.3f×** (rounds: %s) |\n' "$(median <"$work/single")" "$(median <"$work/routed")" "$(median <"$work/routed-ratio")" \
+  "$(paste -sd' ' "$work/routed-ratio")"

@@ -42,19 +42,20 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
             return ApiErrors.BadRequest(invalid);
         }
 
+        var started = time.GetUtcNow();
         if (wire.WantsStream(request!, context.Request))
         {
             var stream = await chat.StartStreamAsync(caller, turn!, cancellationToken);
             Record(context, stream.Tokens, stream.Routing);
             return stream.Failure is { } streamFailure
                 ? ChatErrors.For(streamFailure, stream.Tokens)
-                : TypedResults.ServerSentEvents(wire.Events(stream.Result!, ReplyTo(context, stream.Routing!), cancellationToken));
+                : TypedResults.ServerSentEvents(wire.Events(stream.Result!, ReplyTo(context, started, stream.Routing!), cancellationToken));
         }
         var outcome = await chat.CompleteAsync(caller, turn!, cancellationToken);
         Record(context, outcome.Tokens, outcome.Routing);
         return outcome.Failure is { } failure
             ? ChatErrors.For(failure, outcome.Tokens)
-            : TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, outcome.Routing!)));
+            : TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, started, outcome.Routing!)));
     }
 
     /// <summary>The caller of a request as the chat layer sees it, with the token budget that applies.</summary>
@@ -70,8 +71,8 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
     /// <summary>The header counting the calls made to providers for the request (skipped open targets not counted).</summary>
     public const string AttemptsHeader = "X-NextEleven-Attempts";
 
-    private ReplyContext ReplyTo(HttpContext context, ChatRouting routing) =>
-        new(context.TraceIdentifier, time.GetUtcNow(), routing.Target.Provider);
+    private static ReplyContext ReplyTo(HttpContext context, DateTimeOffset started, ChatRouting routing) =>
+        new(context.TraceIdentifier, started, routing.Target.Provider);
 
     /// <summary>The token budget beside the request limit, and the routing headers.</summary>
     private static void Record(HttpContext context, TokenBalance? tokens, ChatRouting? routing)
