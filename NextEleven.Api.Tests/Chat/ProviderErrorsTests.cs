@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using NextEleven.Api.Providers;
 using NextEleven.Api.Tests.Infrastructure;
 
@@ -118,7 +117,7 @@ public sealed class ProviderErrorsTests : FakeProviderTests
             Settings =
             {
                 ["GROK_API_KEY"] = ProviderKey,
-                ["Chat:Endpoint"] = $"http://127.0.0.1:{ClosedPort()}/v1",
+                ["Chat:Endpoint"] = $"http://127.0.0.1:{LoopbackPort.Free()}/v1",
                 ["Chat:Model"] = FakeProvider.Model,
                 ["Chat:MaxRetries"] = "0",
             },
@@ -186,12 +185,5 @@ public sealed class ProviderErrorsTests : FakeProviderTests
 
         Assert.Null(NextEleven.Api.Providers.ProviderErrorBoundary.Translate(sdkTimeout));
         Assert.Equal(NextEleven.Api.Providers.ProviderErrorKind.Unreachable, NextEleven.Api.Providers.ProviderErrorBoundary.Translate(reset)?.Failure);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -142,7 +142,7 @@ public sealed class ProviderFallbackTests(ITestOutputHelper output) : RoutedProv
     public async Task AnUnreachableFirstTargetIsAnsweredForByTheNext(string surface, bool stream)
     {
         Second.Respond = Healthy("from the second");
-        using var factory = Routed(("Chat:Providers:first:Endpoint", $"http://127.0.0.1:{ClosedPort()}/v1"));
+        using var factory = Routed(("Chat:Providers:first:Endpoint", $"http://127.0.0.1:{LoopbackPort.Free()}/v1"));
 
         using var response = await factory.CreateClient().SendAsync(Request(surface, stream));
 

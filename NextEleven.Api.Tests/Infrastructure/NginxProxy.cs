@@ -42,7 +42,7 @@ public sealed class NginxProxy : IAsyncDisposable
     public static async Task<NginxProxy> StartWithAsync(Func<int, string> httpBlock)
     {
         var folder = new TempFolder();
-        var port = TestRedis.FreePort();
+        var port = LoopbackPort.Free();
         Directory.CreateDirectory(Path.Combine(folder.Path, "logs"));
         folder.Write("nginx.conf", Configuration(folder.Path, httpBlock(port)));
         var process = Process.Start(new ProcessStartInfo(ExecutablePath)

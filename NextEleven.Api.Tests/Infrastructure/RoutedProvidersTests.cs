@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace NextEleven.Api.Tests.Infrastructure;
 
 /// <summary>
@@ -63,13 +61,5 @@ public abstract class RoutedProvidersTests : IAsyncLifetime
             factory.Settings[key] = value;
         }
         return factory;
-    }
-
-    /// <summary>A loopback port nothing listens on: a provider there cannot be reached.</summary>
-    protected static int ClosedPort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -37,13 +37,6 @@ public static class TestRedis
     public static async Task<ConnectionMultiplexer> ConnectAsync(string connectionString) =>
         await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private sealed class InProcessGarnet : IDisposable
     {
         private readonly GarnetServer _server;
@@ -114,7 +107,7 @@ public sealed class OwnedRedisServer : IDisposable
     internal OwnedRedisServer(Func<int, IDisposable> start)
     {
         _start = start;
-        Port = TestRedis.FreePort();
+        Port = LoopbackPort.Free();
         _running = start(Port);
     }
 

@@ -96,7 +96,7 @@ public sealed class HealthProbeTests
         using var factory = new NextElevenApiFactory
         {
             UseSystemClock = true,
-            Settings = { ["ConnectionStrings:Redis"] = $"127.0.0.1:{TestRedis.FreePort()},connectTimeout=500" },
+            Settings = { ["ConnectionStrings:Redis"] = $"127.0.0.1:{LoopbackPort.Free()},connectTimeout=500" },
         };
 
         using var response = await factory.CreateClient().GetAsync("/readyz");

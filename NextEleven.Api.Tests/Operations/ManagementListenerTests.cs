@@ -12,7 +12,7 @@ public sealed class ManagementListenerTests
     public async Task TheScrapeIsServedOnTheManagementListenerAndNowhereElse(string format)
     {
         using var folder = new TempFolder();
-        var port = TestRedis.FreePort();
+        var port = LoopbackPort.Free();
         await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
             ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,

@@ -19,7 +19,7 @@ public sealed class PrometheusScrapeTests
     public async Task PrometheusReadsBack401sAnd429sFromTheManagementListenerOnly()
     {
         using var folder = new TempFolder();
-        var managementPort = TestRedis.FreePort();
+        var managementPort = LoopbackPort.Free();
         await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
         {
             ["NEXTELEVEN_API_KEY"] = Key,
@@ -97,7 +97,7 @@ public sealed class PrometheusScrapeTests
                     static_configs:
                       - targets: ["127.0.0.1:{{target}}"]
                 """);
-            var port = TestRedis.FreePort();
+            var port = LoopbackPort.Free();
             var process = Process.Start(new ProcessStartInfo(PrometheusPath)
             {
                 ArgumentList =

@@ -193,7 +193,7 @@ public sealed class RedisStoreTests
     [Fact]
     public async Task RedisUnreachableAtStartDecidesFromMemoryWithOneWarning()
     {
-        using var factory = OnRedis(permitLimit: 3, connectionString: $"127.0.0.1:{TestRedis.FreePort()},connectTimeout=500");
+        using var factory = OnRedis(permitLimit: 3, connectionString: $"127.0.0.1:{LoopbackPort.Free()},connectTimeout=500");
         var client = factory.CreateClient(Key);
         using var metrics = new MetricRecorder(factory.Services.GetRequiredService<RateLimitMetrics>().Meter);
 

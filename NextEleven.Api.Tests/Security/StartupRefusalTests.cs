@@ -113,7 +113,7 @@ public sealed class StartupRefusalTests
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var busy = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-        var free = TestRedis.FreePort();
+        var free = LoopbackPort.Free();
         var (urls, management) = clash switch
         {
             "public" => ($"http://127.0.0.1:{busy}", $"http://127.0.0.1:{free}"),

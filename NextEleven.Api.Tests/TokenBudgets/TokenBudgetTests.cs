@@ -183,7 +183,7 @@ public sealed class TokenBudgetTests
     [Fact]
     public async Task WithRedisUnreachableTheBudgetIsKeptInMemory()
     {
-        using var factory = WithBudget("redis", tokens: 5_000, ("ConnectionStrings:Redis", $"127.0.0.1:{TestRedis.FreePort()},connectTimeout=500"));
+        using var factory = WithBudget("redis", tokens: 5_000, ("ConnectionStrings:Redis", $"127.0.0.1:{LoopbackPort.Free()},connectTimeout=500"));
         var client = factory.CreateClient(Key);
 
         var (first, firstBody) = await Chat(client, """{"message":"Hello"}""");
