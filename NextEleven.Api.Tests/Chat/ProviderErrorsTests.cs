@@ -183,7 +183,7 @@ public sealed class ProviderErrorsTests : FakeProviderTests
         var sdkTimeout = new IOException("read timed out", new TaskCanceledException("exceeded the configured timeout", new TimeoutException()));
         var reset = new IOException("Connection reset by peer");
 
-        Assert.Null(NextEleven.Api.Providers.ProviderErrorBoundary.Translate(sdkTimeout));
-        Assert.Equal(NextEleven.Api.Providers.ProviderErrorKind.Unreachable, NextEleven.Api.Providers.ProviderErrorBoundary.Translate(reset)?.Failure);
+        Assert.Null(NextEleven.Api.Providers.ProviderFailures.Translate(sdkTimeout));
+        Assert.Equal(NextEleven.Api.Providers.ProviderErrorKind.Unreachable, NextEleven.Api.Providers.ProviderFailures.Translate(reset)?.Failure);
     }
 }

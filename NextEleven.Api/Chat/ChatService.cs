@@ -457,11 +457,11 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
     };
 
     /// <summary>
-    /// A cancellation that the client did not cause is a timeout: this call's deadline, or the SDK's own
-    /// network timeout, whichever fired first. Callers only ask while the client is still there.
+    /// A cancellation that the client did not cause is a timeout: this call's deadline, or a timeout of the
+    /// connection to the provider, whichever fired first. Callers only ask while the client is still there.
     /// </summary>
     private static bool TimedOut(Exception exception, CancellationTokenSource deadline) =>
-        deadline.IsCancellationRequested || ProviderErrorBoundary.IsTimeoutOrCancellation(exception);
+        deadline.IsCancellationRequested || ProviderFailures.IsTimeoutOrCancellation(exception);
 
     /// <summary>One attempt's result: what it answered, or its failure and whether the next target is tried.</summary>
     private readonly record struct Attempt<T>(T Response, ChatFailure? Failure, bool FallsBack)

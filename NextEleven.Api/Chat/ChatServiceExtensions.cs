@@ -15,7 +15,7 @@ internal static class ChatServiceExtensions
         builder.Services.AddSingleton<IPostConfigureOptions<ChatProviderOptions>, ChatProviderOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<ChatProviderOptions>, ChatProviderOptionsValidator>();
 
-        // No HttpClient timeout or retry here: each provider's timeout and the SDK's retry policy own both.
+        // No HttpClient timeout or retry here: each target's deadline (in the chat layer) and the provider client's retries own both.
         // The provider clients are singletons holding this HttpClient, so connections are recycled by the
         // handler itself (picking up DNS changes) rather than by the factory's handler rotation.
         // The HttpClient's own logging is off for the providers: at Trace it writes every request header as
@@ -39,12 +39,12 @@ internal static class ChatServiceExtensions
         return builder;
     }
 
-    /// <summary>The provider of the old settings: the offline responder, or the official OpenAI SDK aimed at any compatible endpoint.</summary>
+    /// <summary>The provider of the old settings: the offline responder, or the client of any OpenAI-compatible endpoint.</summary>
     private static IChatClient CreateSingleProviderClient(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<ChatProviderOptions>>().Value;
         return options.IsEcho || options.HasNamedProviders
             ? new EchoChatClient()
-            : ChatRoutes.CreateClient(services, options.Endpoint, options.ApiKey!, options.Model!, options.Timeout, options.MaxRetries);
+            : ChatRoutes.CreateClient(services, options.Endpoint, options.ApiKey!, options.Model!, options.MaxRetries);
     }
 }

@@ -1,8 +1,5 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using OpenAI;
 
 namespace NextEleven.Api.Providers;
 
@@ -14,7 +11,7 @@ namespace NextEleven.Api.Providers;
 /// </summary>
 internal sealed class ChatRoutes
 {
-    /// <summary>The HttpClient every provider's SDK client sends through.</summary>
+    /// <summary>The HttpClient every provider's client sends through.</summary>
     public const string ProviderHttpClient = "chat-provider";
 
     /// <summary>The ActivitySource and Meter name of the chat telemetry, for an OpenTelemetry exporter to subscribe to.</summary>
@@ -76,40 +73,19 @@ internal sealed class ChatRoutes
         return slash < 0 ? (target, string.Empty) : (target[..slash], target[(slash + 1)..]);
     }
 
-    /// <summary>The official OpenAI SDK aimed at an OpenAI-compatible endpoint, wrapped as the chat layer calls it.</summary>
-    public static IChatClient CreateClient(IServiceProvider services, Uri endpoint, string apiKey, string model, TimeSpan timeout, int maxRetries)
+    /// <summary>
+    /// An OpenAI-compatible endpoint's client. The library's logging middleware is added only when an
+    /// operator turns its category up to Debug: otherwise it would add an Error with a stack trace to every
+    /// provider failure (a 429 burst included) beside the one line the chat layer writes.
+    /// </summary>
+    public static IChatClient CreateClient(IServiceProvider services, Uri endpoint, string apiKey, string model, int maxRetries)
     {
         var httpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderHttpClient);
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = endpoint,
-            Transport = new HttpClientPipelineTransport(httpClient),
-            RetryPolicy = new ProviderRetryPolicy(maxRetries),
-            NetworkTimeout = timeout,
-        };
-        clientOptions.AddPolicy(ProviderCallCounter.Instance, PipelinePosition.PerTry);
-        return Wrap(new OpenAI.Chat.ChatClient(model, new ApiKeyCredential(apiKey), clientOptions).AsIChatClient(), services);
-    }
-
-    /// <summary>
-    /// The library's OpenTelemetry middleware (gen_ai spans and token metrics, free when nothing listens),
-    /// outside the boundary that strips provider bodies from failures. It logs nothing, and the library's
-    /// logging middleware is there only when an operator turns its category up to Debug: otherwise each
-    /// would add an Error or Warning with a stack trace to every provider failure (a 429 burst included)
-    /// beside the one line the chat layer writes.
-    /// </summary>
-    public static IChatClient Wrap(IChatClient client, IServiceProvider services)
-    {
+        IChatClient client = new OpenAiCompatibleChatClient(httpClient, endpoint, apiKey, model, maxRetries);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingChatClient>();
-        var builder = new ChatClientBuilder(client).Use(inner => new OpenTelemetryChatClient(inner, logger: null, TelemetrySourceName));
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            builder.Use(inner => new LoggingChatClient(inner, logger));
-        }
-        return builder.Use(inner => new ProviderErrorBoundary(inner)).Build(services);
+        return logger.IsEnabled(LogLevel.Debug) ? new LoggingChatClient(client, logger) : client;
     }
 
     private static IChatClient CreateClient(IServiceProvider services, NamedProviderOptions provider, ChatProviderOptions settings) =>
-        CreateClient(services, provider.Endpoint!, provider.ApiKey!, settings.Model!, provider.Timeout ?? settings.Timeout,
-            provider.MaxRetries ?? NamedProviderOptions.DefaultMaxRetries);
+        CreateClient(services, provider.Endpoint!, provider.ApiKey!, settings.Model!, provider.MaxRetries ?? NamedProviderOptions.DefaultMaxRetries);
 }

@@ -1,8 +1,8 @@
 namespace NextEleven.Api.Providers;
 
 /// <summary>
-/// A provider failure with nothing in it but what is safe to log and act on: the SDK's own exceptions
-/// carry the provider's response body, which can quote the key it refused.
+/// A provider failure with nothing in it but what is safe to log and act on: never the provider's error
+/// message, which can quote the key it refused.
 /// </summary>
 internal sealed class ProviderException(ProviderErrorKind failure, int status, string code, int? retryAfterSeconds)
     : Exception($"The chat provider failed: {failure} (status {status}, code {code}).")
