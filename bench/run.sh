@@ -93,8 +93,6 @@ load() {
   cpu_us=$(echo "scale=3; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
   echo "$rps $p50 $p99 ${non2xx:-0} $cpu_us $requests"
 }
-col() { awk -v c="$1" '{print $c}'; }
-to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.3f", v }'; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 scenarios=(bare chat budget limited unauthorized redis redis_limited peer)

@@ -28,7 +28,7 @@ internal static class ChatEndpoints
             StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway,
             StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout);
 
-    private static Task<Results<Ok<ChatReply>, ServerSentEventsResult<string>, ApiErrorResult>> SendAsync(
+    private static Task<Results<Ok<ChatReply>, ChatEventStreamResult, ApiErrorResult>> SendAsync(
         HttpContext context, ChatPipeline pipeline, CancellationToken cancellationToken) =>
         pipeline.HandleAsync(context, NextElevenWireFormat.Instance, cancellationToken);
 }

@@ -19,7 +19,7 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
 {
     private readonly long _maxRequestBodyBytes = limits.Value.MaxRequestBodyBytes;
 
-    public async Task<Results<Ok<TReply>, ServerSentEventsResult<string>, ApiErrorResult>> HandleAsync<TRequest, TReply>(
+    public async Task<Results<Ok<TReply>, ChatEventStreamResult, ApiErrorResult>> HandleAsync<TRequest, TReply>(
         HttpContext context, ChatWireFormat<TRequest, TReply> wire, CancellationToken cancellationToken) where TRequest : class
     {
         var (request, readError) = await JsonBody.ReadAsync(context.Request, wire.RequestType, _maxRequestBodyBytes, cancellationToken);
@@ -49,7 +49,7 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
             Record(context, stream.Tokens, stream.Routing);
             return stream.Failure is { } streamFailure
                 ? ChatErrors.For(streamFailure, stream.Tokens)
-                : TypedResults.ServerSentEvents(wire.Events(stream.Result!, ReplyTo(context, started, stream.Routing!), cancellationToken));
+                : new ChatEventStreamResult(stream.Result!, WriterOf(wire, ReplyTo(context, started, stream.Routing!)), cancellationToken);
         }
         var outcome = await chat.CompleteAsync(caller, turn!, cancellationToken);
         Record(context, outcome.Tokens, outcome.Routing);
@@ -57,6 +57,9 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
             ? ChatErrors.For(failure, outcome.Tokens)
             : TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, started, outcome.Routing!)));
     }
+
+    private static Action<ChatStreamStep, ChatEventWriter> WriterOf<TRequest, TReply>(ChatWireFormat<TRequest, TReply> wire,
+        ReplyContext reply) where TRequest : class => (step, events) => wire.WriteEvents(step, reply, events);
 
     /// <summary>The caller of a request as the chat layer sees it, with the token budget that applies.</summary>
     public ChatCaller CallerOf(HttpContext context)

@@ -21,7 +21,6 @@ internal abstract class ChatWireFormat<TRequest, TReply> where TRequest : class
 
     public abstract TReply Reply(ChatAnswer answer, ReplyContext context);
 
-    /// <summary>The stream's events, each one a Server-Sent Event's data.</summary>
-    public abstract IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ReplyContext context,
-        CancellationToken cancellationToken);
+    /// <summary>The Server-Sent Events of one step of the stream (none, one or several).</summary>
+    public abstract void WriteEvents(ChatStreamStep step, ReplyContext context, ChatEventWriter events);
 }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Net.Http.Headers;
 using NextEleven.Api.Errors;
@@ -41,44 +39,38 @@ internal sealed class NextElevenWireFormat : ChatWireFormat<ChatRequest, ChatRep
     public override ChatReply Reply(ChatAnswer answer, ReplyContext context) =>
         new(answer.Text, answer.Model, context.Provider, answer.FinishReason, answer.Usage, context.RequestId);
 
-    public override async IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ReplyContext context,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override void WriteEvents(ChatStreamStep step, ReplyContext context, ChatEventWriter events)
     {
-        await foreach (var step in steps.WithCancellation(cancellationToken))
+        switch (step)
         {
-            switch (step)
-            {
-                case ChatDelta { Text.Length: > 0 } delta:
-                    yield return Json(new ChatStreamEvent { Type = "delta", Text = delta.Text, RequestId = context.RequestId });
-                    break;
-                case ChatFinished finished:
-                    yield return Json(new ChatStreamEvent
-                    {
-                        Type = "done",
-                        FinishReason = finished.FinishReason,
-                        Model = finished.Model,
-                        Provider = context.Provider,
-                        Usage = finished.Usage,
-                        RequestId = context.RequestId,
-                    });
-                    yield return "[DONE]";
-                    break;
-                case ChatStreamFailed failed:
-                    yield return Json(new ChatStreamEvent
-                    {
-                        Type = "error",
-                        Error = ChatErrors.TitleOf(failed.Failure),
-                        Message = failed.Failure.Message,
-                        RequestId = context.RequestId,
-                    });
-                    break;
-            }
+            case ChatDelta { Text.Length: > 0 } delta:
+                events.Write(new ChatStreamEvent { Type = "delta", Text = delta.Text, RequestId = context.RequestId }, EventJson.ChatStreamEvent);
+                break;
+            case ChatFinished finished:
+                events.Write(new ChatStreamEvent
+                {
+                    Type = "done",
+                    FinishReason = finished.FinishReason,
+                    Model = finished.Model,
+                    Provider = context.Provider,
+                    Usage = finished.Usage,
+                    RequestId = context.RequestId,
+                }, EventJson.ChatStreamEvent);
+                events.WriteDone();
+                break;
+            case ChatStreamFailed failed:
+                events.Write(new ChatStreamEvent
+                {
+                    Type = "error",
+                    Error = ChatErrors.TitleOf(failed.Failure),
+                    Message = failed.Failure.Message,
+                    RequestId = context.RequestId,
+                }, EventJson.ChatStreamEvent);
+                break;
         }
     }
 
     private static bool AcceptsEventStream(HttpRequest request) =>
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
         && accepted.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
-
-    private static string Json(ChatStreamEvent streamEvent) => JsonSerializer.Serialize(streamEvent, EventJson.ChatStreamEvent);
 }

@@ -30,7 +30,7 @@ internal static class OpenAiEndpoints
     private static Ok<ModelList> ListModels(HttpContext context, ChatService chat, ChatPipeline pipeline) => TypedResults.Ok(new ModelList("list",
         [.. chat.ModelsFor(pipeline.CallerOf(context)).Select(model => new ModelInfo(model, "model", 0, chat.ProviderOf(model)))]));
 
-    private static Task<Results<Ok<ChatCompletion>, ServerSentEventsResult<string>, ApiErrorResult>> CreateAsync(
+    private static Task<Results<Ok<ChatCompletion>, ChatEventStreamResult, ApiErrorResult>> CreateAsync(
         HttpContext context, ChatPipeline pipeline, CancellationToken cancellationToken) =>
         pipeline.HandleAsync(context, OpenAiWireFormat.Instance, cancellationToken);
 }

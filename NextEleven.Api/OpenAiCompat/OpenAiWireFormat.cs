@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using NextEleven.Api.Chat;
@@ -42,36 +41,30 @@ internal sealed class OpenAiWireFormat : ChatWireFormat<ChatCompletionRequest, C
             [new ChatCompletionChoice(0, new AssistantMessage("assistant", answer.Text), answer.FinishReason)],
             new CompletionUsage(answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.TotalTokens));
 
-    public override async IAsyncEnumerable<string> Events(IAsyncEnumerable<ChatStreamStep> steps, ReplyContext context,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override void WriteEvents(ChatStreamStep step, ReplyContext context, ChatEventWriter events)
     {
         var id = IdOf(context);
         var created = context.Started.ToUnixTimeSeconds();
-        var first = true;
-        await foreach (var step in steps.WithCancellation(cancellationToken))
+        switch (step)
         {
-            switch (step)
-            {
-                case ChatDelta delta:
-                    // The first chunk carries the role, as OpenAI's do.
-                    yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, delta.Model,
-                        [new ChunkChoice(0, new ChunkDelta(first ? "assistant" : null, delta.Text), null)]));
-                    first = false;
-                    break;
-                case ChatFinished finished:
-                    yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model,
-                        [new ChunkChoice(0, new ChunkDelta(null, null), finished.FinishReason)]));
-                    var usage = finished.Usage;
-                    yield return Chunk(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model, [],
-                        new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens)));
-                    yield return "[DONE]";
-                    break;
-                case ChatStreamFailed failed:
-                    // OpenAI's in-band error shape, which the SDKs recognise in a stream.
-                    yield return JsonSerializer.Serialize(new StreamError(new StreamErrorDetail(
-                        failed.Failure.Message, ChatErrors.TitleOf(failed.Failure))), OpenAiJsonContext.Default.StreamError);
-                    break;
-            }
+            case ChatDelta delta:
+                // The first chunk carries the role, as OpenAI's do.
+                events.Write(new ChatCompletionChunk(id, "chat.completion.chunk", created, delta.Model,
+                    [new ChunkChoice(0, new ChunkDelta(events.Written == 0 ? "assistant" : null, delta.Text), null)]), ChunkJson.ChatCompletionChunk);
+                break;
+            case ChatFinished finished:
+                events.Write(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model,
+                    [new ChunkChoice(0, new ChunkDelta(null, null), finished.FinishReason)]), ChunkJson.ChatCompletionChunk);
+                var usage = finished.Usage;
+                events.Write(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model, [],
+                    new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens)), ChunkJson.ChatCompletionChunk);
+                events.WriteDone();
+                break;
+            case ChatStreamFailed failed:
+                // OpenAI's in-band error shape, which the SDKs recognise in a stream.
+                events.Write(new StreamError(new StreamErrorDetail(failed.Failure.Message, ChatErrors.TitleOf(failed.Failure))),
+                    ChunkJson.StreamError);
+                break;
         }
     }
 
@@ -101,6 +94,4 @@ internal sealed class OpenAiWireFormat : ChatWireFormat<ChatCompletionRequest, C
     }
 
     private static string IdOf(ReplyContext context) => "chatcmpl-" + context.RequestId.Replace(":", "-", StringComparison.Ordinal);
-
-    private static string Chunk(ChatCompletionChunk chunk) => JsonSerializer.Serialize(chunk, ChunkJson.ChatCompletionChunk);
 }

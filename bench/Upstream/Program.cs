@@ -19,16 +19,25 @@ app.MapPost("/v1/chat/completions", async context =>
             """);
         return;
     }
+    // A conversation whose last message is "long" gets a long reply (2,000 pieces, about 330 KB), written
+    // as fast as the connection takes it: what a slow client's stream would pile up in a gateway that buffers.
+    var pieces = LastMessageIs(request.RootElement, "long") ? 2000 : words.Length;
     context.Response.ContentType = "text/event-stream";
     await context.Response.WriteAsync($"data: {Head}{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":\"\"}},\"finish_reason\":null}}]}}\n\n");
     await context.Response.Body.FlushAsync();
-    foreach (var word in words)
+    for (var i = 0; i < pieces; i++)
     {
-        await context.Response.WriteAsync($"data: {Head}{{\"index\":0,\"delta\":{{\"content\":\"{word}\"}},\"finish_reason\":null}}]}}\n\n");
+        await context.Response.WriteAsync($"data: {Head}{{\"index\":0,\"delta\":{{\"content\":\"{words[i % words.Length]}\"}},\"finish_reason\":null}}]}}\n\n");
     }
     await context.Response.WriteAsync($"data: {Head}{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"stop\"}}]}}\n\n");
     await context.Response.WriteAsync($"data: {Head}],\"usage\":{{\"prompt_tokens\":9,\"completion_tokens\":5,\"total_tokens\":14}}}}\n\n");
     await context.Response.WriteAsync("data: [DONE]\n\n");
 });
 
+app.MapGet("/", () => "ok");
 app.Run();
+
+static bool LastMessageIs(JsonElement request, string text) =>
+    request.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
+    && messages[messages.GetArrayLength() - 1].TryGetProperty("content", out var content)
+    && content.ValueKind == JsonValueKind.String && content.GetString() == text;
