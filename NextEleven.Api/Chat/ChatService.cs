@@ -213,9 +213,14 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 var update = updates.Current;
                 model = update.ModelId ?? model;
                 finishReason = update.FinishReason?.Value ?? finishReason;
-                foreach (var content in update.Contents.OfType<UsageContent>())
+                // Indexed, not OfType: this runs for every piece of every stream.
+                var contents = update.Contents;
+                for (var i = 0; i < contents.Count; i++)
                 {
-                    usage = content.Details;
+                    if (contents[i] is UsageContent reported)
+                    {
+                        usage = reported.Details;
+                    }
                 }
                 if (update.Text is { Length: > 0 } || first)
                 {

@@ -22,7 +22,14 @@ internal static class ChatServiceExtensions
         // a structured property, the provider key among them, unredacted whatever RedactLoggedHeaders says
         // (it redacts only the rendered text). A failed provider call is logged once, by ProviderErrors.
         builder.Services.AddHttpClient(ChatRoutes.ProviderHttpClient, client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            // No cookies and no redirects, as a reverse proxy's handler: a provider's answer is never a page to
+            // follow, and each would cost every call its bookkeeping (a cookie jar read and written, a redirect stage).
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                UseCookies = false,
+                AllowAutoRedirect = false,
+            })
             .SetHandlerLifetime(System.Threading.Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
 
