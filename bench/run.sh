@@ -4,8 +4,9 @@
 # latency, and server CPU time per request (user + system time of the server process from /proc over
 # the run, divided by the requests it served: far steadier than throughput on a shared machine). The
 # Redis store runs beside the in-memory one, on a local redis-server. Then the limiter under a
-# million-address flood, the streaming path against a loopback provider, and the in-process
-# microbenchmarks. Prints a markdown table and saves it under bench/results/.
+# million-address flood, the proxied path against a loopback provider (bench/proxied.sh: YARP and
+# Portkey's gateway beside the service), and the in-process microbenchmarks. Prints a markdown table
+# and saves it under bench/results/.
 #
 # Usage: bench/run.sh            (ROUNDS=5 DURATION=5 CONNECTIONS=32 FLOOD_CLIENTS=1000000 to change)
 set -euo pipefail
@@ -32,7 +33,7 @@ if ! need wrk || ! need curl || ! need bc; then
     say "missing wrk, curl or bc: run 'sudo apt-get install -y wrk curl bc'"; exit 1
   fi
 fi
-need node && need npm || { say "missing Node.js and npm, needed for the Express peer"; exit 1; }
+need node && need npm || { say "missing Node.js and npm, needed for the Express peer and Portkey's gateway"; exit 1; }
 if ! need redis-server; then
   say "installing redis-server (Debian package)"
   if [ "$(id -u)" = 0 ]; then
@@ -46,7 +47,6 @@ fi
 say "building (Release)"
 dotnet publish "$repo/NextEleven.Api" -c Release -o "$work/api" --nologo -v quiet >/dev/null
 dotnet publish "$bench/Baseline" -c Release -o "$work/baseline" --nologo -v quiet >/dev/null
-dotnet publish "$bench/Upstream" -c Release -o "$work/upstream" --nologo -v quiet >/dev/null
 (cd "$bench/peer" && npm install --no-audit --no-fund --silent >/dev/null)
 
 # --- servers -----------------------------------------------------------------------------------
@@ -67,9 +67,6 @@ service chat 5102 RateLimit__PermitLimit=2000000000
 service budget 5110 RateLimit__PermitLimit=2000000000 RateLimit__Tokens__PermitLimit=2000000000
 service limited 5103 RateLimit__PermitLimit=1
 start peer 5104 env PORT=5104 NEXTELEVEN_API_KEY="$KEY" node "$bench/peer/server.js"
-start upstream 5105 dotnet "$work/upstream/Upstream.dll" --urls http://127.0.0.1:5105
-service streaming 5106 RateLimit__PermitLimit=2000000000 GROK_API_KEY=bench-provider-key \
-  Chat__Endpoint=http://127.0.0.1:5105/v1 Chat__Model=bench-model
 service redis 5108 RateLimit__PermitLimit=2000000000 ConnectionStrings__Redis=127.0.0.1:5199
 service redis_limited 5109 RateLimit__PermitLimit=1 ConnectionStrings__Redis=127.0.0.1:5199 RateLimit__Redis__KeyPrefix=limited:
 # The flood instance logs requests at Error only: a million 401 lines would measure the disk, not the limiter.
@@ -180,19 +177,9 @@ scale=$(dotnet run -c Release --project "$bench/LimiterScale" -- "$FLOOD_CLIENTS
 heap_per_client=$(awk -F': *' '/managed heap per client/ {print $2}' <<<"$scale" | awk '{print $1}')
 scale_idle=$(awk -F': *' '/idle CPU/ {print $2}' <<<"$scale" | awk '{print $1}')
 
-# --- streaming ---------------------------------------------------------------------------------
-say "measuring the streaming path"
-direct_body='{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"Write a haiku"}]}'
-service_body='{"message":"Write a haiku","stream":true}'
-ttfb() { # ttfb URL BODY [KEY] -> median seconds to first byte over 200 sequential requests
-  for _ in $(seq 1 200); do
-    curl -s -o /dev/null -w '%{time_starttransfer}\n' -X POST "$1" -H 'Content-Type: application/json' ${3:+-H "X-API-Key: $3"} -d "$2"
-  done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-ttfb_direct=$(ttfb http://127.0.0.1:5105/v1/chat/completions "$direct_body")
-ttfb_service=$(ttfb http://127.0.0.1:5106/api/chat "$service_body" "$KEY")
-stream_direct=$(load http://127.0.0.1:5105/v1/chat/completions stream.lua "$pid_upstream" BENCH_BODY="$direct_body")
-stream_service=$(load http://127.0.0.1:5106/api/chat stream.lua "$pid_streaming" BENCH_BODY="$service_body" BENCH_KEY="$KEY")
+# --- the proxied path --------------------------------------------------------------------------
+say "measuring the proxied path (bench/proxied.sh): YARP, the service and Portkey's gateway against a loopback provider"
+proxied=$(ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS "$bench/proxied.sh")
 
 # --- microbenchmarks ---------------------------------------------------------------------------
 say "running the microbenchmarks (BenchmarkDotNet)"
@@ -270,10 +257,7 @@ Authenticated chat against the Express peer: **$(printf '%.1f' "$peer_ratio")×*
 | new clients beyond the cap: X-RateLimit-Remaining of three new addresses | $overflow | one shared budget |
 | cap reached, logged | $overflow_logged line(s) | once per window |
 
-| streaming against a loopback OpenAI-compatible provider | direct | through the service | difference |
-| --- | ---: | ---: | ---: |
-| time to first byte, median of 200 | $(printf '%.3f' "$(echo "$ttfb_direct * 1000" | bc)") ms | $(printf '%.3f' "$(echo "$ttfb_service * 1000" | bc)") ms | $(printf '%+.3f' "$(echo "($ttfb_service - $ttfb_direct) * 1000" | bc)") ms (goal < +1 ms) |
-| whole streams per second | $(printf '%.0f' "$(col 1 <<<"$stream_direct")") | $(printf '%.0f' "$(col 1 <<<"$stream_service")") | $(printf '%.2f' "$(echo "scale=4; $(col 1 <<<"$stream_service") / $(col 1 <<<"$stream_direct")" | bc)")× |
+$proxied
 
 | microbenchmark (BenchmarkDotNet, bench/Micro) | mean | allocated |
 | --- | ---: | ---: |
