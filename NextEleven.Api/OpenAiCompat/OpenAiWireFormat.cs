@@ -37,13 +37,13 @@ internal sealed class OpenAiWireFormat : ChatWireFormat<ChatCompletionRequest, C
     public override bool WantsStream(ChatCompletionRequest request, HttpRequest httpRequest) => request.Stream == true;
 
     public override ChatCompletion Reply(ChatAnswer answer, ReplyContext context) =>
-        new(IdOf(context), "chat.completion", context.Started.ToUnixTimeSeconds(), answer.Model,
+        new(context.CompletionId, "chat.completion", context.Started.ToUnixTimeSeconds(), answer.Model,
             [new ChatCompletionChoice(0, new AssistantMessage("assistant", answer.Text), answer.FinishReason)],
             new CompletionUsage(answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.TotalTokens));
 
     public override void WriteEvents(ChatStreamStep step, ReplyContext context, ChatEventWriter events)
     {
-        var id = IdOf(context);
+        var id = context.CompletionId;
         var created = context.Started.ToUnixTimeSeconds();
         switch (step)
         {
