@@ -25,6 +25,9 @@ public sealed class PrometheusScrapeTests
             ["NEXTELEVEN_API_KEY"] = Key,
             ["RateLimit__PermitLimit"] = "4",
             ["Management__Urls"] = $"http://127.0.0.1:{managementPort}",
+            // A dollar per input token of the offline responder, output free: each call costs $1 (one input token).
+            ["Chat__Prices__nexteleven-offline-echo__Input"] = "1000000",
+            ["Chat__Prices__nexteleven-offline-echo__Output"] = "0",
         });
         using var api = await service.WaitUntilListeningAsync();
         using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}") };
@@ -58,6 +61,7 @@ public sealed class PrometheusScrapeTests
         Assert.Equal(1, await prometheus.WaitForValueAsync("""sum(nexteleven_ready)""", 1));
         // Four answers of the offline responder to "Hi": one input token each.
         Assert.Equal(4, await prometheus.WaitForValueAsync("""sum(nexteleven_chat_tokens_total{client="default",direction="input"})""", 4));
+        Assert.Equal(4, await prometheus.WaitForValueAsync("""sum(nexteleven_chat_cost_usd_total{client="default"})""", 4));
         Assert.Equal(1, await prometheus.WaitForValueAsync("""sum(nexteleven_rate_limit_store{store="memory"})""", 1));
 
         // Every query of the shipped dashboard parses and runs against the real series.

@@ -55,6 +55,7 @@ public sealed class StartupRefusalTests
     [InlineData("NEXTELEVEN_API_KEY_PREVIOUS", NextElevenApiFactory.TestApiKey, "is the same as NEXTELEVEN_API_KEY")]
     [InlineData("Chat__Provider", "openai", "GROK_API_KEY")]
     [InlineData("Chat__Timeout", "00:00:00", "Chat:Timeout")]
+    [InlineData("Chat__Prices__grok-4__Input", "-1", "Chat:Prices:grok-4: Input, Output and CachedInput must be USD per million tokens, 0 or more.")]
     [InlineData("ConnectionStrings__Redis", "localhost:6379,password=redis-secret-not-to-print,retries=3", "ConnectionStrings:Redis")]
     [InlineData("ConnectionStrings__Redis", ",,,", "ConnectionStrings:Redis has an empty part")]
     [InlineData("ConnectionStrings__Redis", "127.0.0.1:notaport,,==", "ConnectionStrings:Redis")]

@@ -43,8 +43,9 @@ internal sealed record ChatReply(
     ChatUsage Usage,
     string RequestId);
 
-/// <summary>The tokens a call used, as the provider reported them.</summary>
-internal sealed record ChatUsage(long InputTokens, long OutputTokens, long TotalTokens);
+/// <summary>The tokens a call used, as the provider reported them, and what they cost when the target has a price.</summary>
+internal sealed record ChatUsage(long InputTokens, long OutputTokens, long TotalTokens,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Cost = null);
 
 /// <summary>
 /// One Server-Sent Event of a streamed reply: <c>delta</c> (text), then <c>done</c> (finish reason and

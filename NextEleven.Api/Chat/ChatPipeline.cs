@@ -5,6 +5,7 @@ using NextEleven.Api.Errors;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Requests;
 using NextEleven.Api.Security;
+using NextEleven.Api.Usage;
 
 namespace NextEleven.Api.Chat;
 
@@ -49,17 +50,36 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
             Record(context, stream.Tokens, stream.Routing);
             return stream.Failure is { } streamFailure
                 ? ChatErrors.For(streamFailure, stream.Tokens)
-                : new ChatEventStreamResult(stream.Result!, WriterOf(wire, ReplyTo(context, started, stream.Routing!)), cancellationToken);
+                : new ChatEventStreamResult(stream.Result!, WriterOf(context, wire, ReplyTo(context, started, stream.Routing!)), cancellationToken);
         }
         var outcome = await chat.CompleteAsync(caller, turn!, cancellationToken);
         Record(context, outcome.Tokens, outcome.Routing);
-        return outcome.Failure is { } failure
-            ? ChatErrors.For(failure, outcome.Tokens)
-            : TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, started, outcome.Routing!)));
+        if (outcome.Failure is { } failure)
+        {
+            return ChatErrors.For(failure, outcome.Tokens);
+        }
+        TellCost(context, outcome.Result!.Usage);
+        return TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, started, outcome.Routing!)));
     }
 
-    private static Action<ChatStreamStep, ChatEventWriter> WriterOf<TRequest, TReply>(ChatWireFormat<TRequest, TReply> wire,
-        ReplyContext reply) where TRequest : class => (step, events) => wire.WriteEvents(step, reply, events);
+    /// <summary>The stream's event writer: the wire format's, and the cost of the finished call told to the request's log line.</summary>
+    private static Action<ChatStreamStep, ChatEventWriter> WriterOf<TRequest, TReply>(HttpContext context,
+        ChatWireFormat<TRequest, TReply> wire, ReplyContext reply) where TRequest : class => (step, events) =>
+    {
+        if (step is ChatFinished finished)
+        {
+            TellCost(context, finished.Usage);
+        }
+        wire.WriteEvents(step, reply, events);
+    };
+
+    private static void TellCost(HttpContext context, ChatUsage usage)
+    {
+        if (usage.Cost is { } cost)
+        {
+            context.Features.Set(new ReportedCost(cost));
+        }
+    }
 
     /// <summary>The caller of a request as the chat layer sees it, with the token budget that applies.</summary>
     public ChatCaller CallerOf(HttpContext context)

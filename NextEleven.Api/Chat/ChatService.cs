@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Shutdown;
+using NextEleven.Api.Usage;
 
 namespace NextEleven.Api.Chat;
 
@@ -85,9 +86,10 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 attempts += Math.Max(1, calls?.Value ?? 0);
                 if (attempt.Response is { } response)
                 {
-                    var tokens = await SettleAsync(caller, publicModel, reservation, response.Usage, delivered: true);
+                    var usage = UsageOf(response.Usage, target);
+                    var tokens = await SettleAsync(caller, publicModel, reservation, response.Usage, usage.Cost, delivered: true);
                     return new(new ChatAnswer(response.Text, response.ModelId ?? target.Model,
-                        response.FinishReason?.Value ?? ChatFinishReason.Stop.Value, UsageOf(response.Usage)), null, tokens,
+                        response.FinishReason?.Value ?? ChatFinishReason.Stop.Value, usage), null, tokens,
                         new ChatRouting(target, attempts));
                 }
                 failure = attempt.Failure;
@@ -100,11 +102,11 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         catch
         {
             // The client went away, or a bug: no output was delivered, so nothing is charged.
-            await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false);
+            await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false);
             throw;
         }
         failure ??= EveryTargetOpen(publicModel, targets);
-        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false),
+        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false),
             new ChatRouting(tried, attempts));
     }
 
@@ -166,7 +168,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 target.Breaker.Released(isTrial);
                 await updates.DisposeAsync();
                 deadline.Dispose();
-                await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false);
+                await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false);
                 throw;
             }
             attempts += Math.Max(1, calls?.Value ?? 0);
@@ -184,7 +186,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
         }
         failure ??= EveryTargetOpen(publicModel, targets);
-        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, delivered: false),
+        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false),
             new ChatRouting(tried, attempts));
     }
 
@@ -256,7 +258,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
             else
             {
-                yield return new ChatFinished(model, finishReason, UsageOf(usage));
+                yield return new ChatFinished(model, finishReason, UsageOf(usage, target));
             }
         }
         finally
@@ -272,7 +274,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
             // However the stream ended (finished, failed, or the client gone), output may have been
             // delivered: settle to what the provider reported, or keep the whole reservation.
-            await SettleAsync(caller, publicModel, reservation, usage, delivered: true);
+            await SettleAsync(caller, publicModel, reservation, usage, usage is null ? null : UsageOf(usage, target).Cost, delivered: true);
         }
     }
 
@@ -420,27 +422,42 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
     /// that delivered output keeps its reservation (it may have used all of it) and one that did not gives it back.
     /// </summary>
     private async ValueTask<TokenBalance?> SettleAsync(ChatCaller caller, string model, TokenReservation? reservation,
-        UsageDetails? usage, bool delivered)
+        UsageDetails? usage, decimal? cost, bool delivered)
     {
         if (usage is not null)
         {
-            metrics.Used(caller.ClientId, model, usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0);
+            metrics.Used(caller.ClientId, model, usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, cost);
         }
         if (reservation is null)
         {
             return null;
         }
-        var used = usage is not null ? UsageOf(usage).TotalTokens
+        var used = usage is not null ? usage.TotalTokenCount ?? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)
             : delivered ? reservation.Take.Granted
             : 0;
         return await budget.SettleAsync(reservation, used);
     }
 
-    /// <summary>The provider's usage as the surfaces report it; zeros when the provider reported none.</summary>
-    public static ChatUsage UsageOf(UsageDetails? usage) => new(
-        usage?.InputTokenCount ?? 0,
-        usage?.OutputTokenCount ?? 0,
-        usage?.TotalTokenCount ?? (usage?.InputTokenCount ?? 0) + (usage?.OutputTokenCount ?? 0));
+    /// <summary>
+    /// The provider's usage as the surfaces report it (zeros when the provider reported none), with its cost
+    /// when the target has a price and the provider reported usage. A priced provider's first call without
+    /// a price is told once.
+    /// </summary>
+    private ChatUsage UsageOf(UsageDetails? usage, ChatTarget target)
+    {
+        var input = usage?.InputTokenCount ?? 0;
+        var output = usage?.OutputTokenCount ?? 0;
+        decimal? cost = null;
+        if (usage is not null && target.Price is { } price)
+        {
+            cost = CallCost.Of(price, input, usage.CachedInputTokenCount ?? 0, output);
+        }
+        else if (usage is not null && !target.IsOffline && target.FirstCallWithoutPrice())
+        {
+            Log.Unpriced(logger, target.Name, target.Model);
+        }
+        return new ChatUsage(input, output, usage?.TotalTokenCount ?? input + output, cost);
+    }
 
     private IList<ChatMessage> Conversation(ChatTurn turn)
     {
@@ -482,6 +499,10 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Target} is skipped for {Break} after {Outcome}: its breaker is open")]
         public static partial void Opened(ILogger logger, string target, TimeSpan @break, string outcome);
+
+        [LoggerMessage(Level = LogLevel.Warning,
+            Message = "{Target} has no price: its calls report no cost. Set Chat:Prices:{Target} (or Chat:Prices:{Model}) in USD per million tokens")]
+        public static partial void Unpriced(ILogger logger, string target, string model);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "{Target} answered its trial call: its breaker is closed")]
         public static partial void Closed(ILogger logger, string target);

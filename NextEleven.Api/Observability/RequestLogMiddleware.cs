@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Security;
+using NextEleven.Api.Usage;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;
@@ -87,6 +88,10 @@ internal sealed class RequestLogMiddleware
             // Already here, the logger's own SourceContext adds nothing: the event's dictionary is sized once.
             SourceContextProperty,
         ];
+        if (context.Features.Get<ReportedCost>() is { } cost)
+        {
+            properties = [.. properties, new LogEventProperty("CostUsd", new ScalarValue(cost.Usd))];
+        }
         var activity = Activity.Current;
         _logger.Write(new LogEvent(DateTimeOffset.Now, level, exception, ParsedTemplate, properties,
             activity?.TraceId ?? default, activity?.SpanId ?? default));

@@ -51,7 +51,9 @@ internal sealed record AssistantMessage(string Role, string Content);
 internal sealed record CompletionUsage(
     [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
     [property: JsonPropertyName("completion_tokens")] long CompletionTokens,
-    [property: JsonPropertyName("total_tokens")] long TotalTokens);
+    [property: JsonPropertyName("total_tokens")] long TotalTokens,
+    // USD, when the target has a price; OpenAI's SDKs ignore a field they do not know.
+    [property: JsonPropertyName("cost"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Cost = null);
 
 /// <summary>One streamed chunk: a delta, the finishing chunk, or (with no choices) the usage chunk.</summary>
 internal sealed record ChatCompletionChunk(

@@ -39,7 +39,7 @@ internal sealed class OpenAiWireFormat : ChatWireFormat<ChatCompletionRequest, C
     public override ChatCompletion Reply(ChatAnswer answer, ReplyContext context) =>
         new(context.CompletionId, "chat.completion", context.Started.ToUnixTimeSeconds(), answer.Model,
             [new ChatCompletionChoice(0, new AssistantMessage("assistant", answer.Text), answer.FinishReason)],
-            new CompletionUsage(answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.TotalTokens));
+            new CompletionUsage(answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.TotalTokens, answer.Usage.Cost));
 
     public override void WriteEvents(ChatStreamStep step, ReplyContext context, ChatEventWriter events)
     {
@@ -57,7 +57,7 @@ internal sealed class OpenAiWireFormat : ChatWireFormat<ChatCompletionRequest, C
                     [new ChunkChoice(0, new ChunkDelta(null, null), finished.FinishReason)]), ChunkJson.ChatCompletionChunk);
                 var usage = finished.Usage;
                 events.Write(new ChatCompletionChunk(id, "chat.completion.chunk", created, finished.Model, [],
-                    new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens)), ChunkJson.ChatCompletionChunk);
+                    new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens, usage.Cost)), ChunkJson.ChatCompletionChunk);
                 events.WriteDone();
                 break;
             case ChatStreamFailed failed:

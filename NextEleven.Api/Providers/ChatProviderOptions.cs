@@ -45,11 +45,23 @@ internal sealed class ChatProviderOptions
     [ConfigurationKeyName("Models")]
     public Dictionary<string, ModelRouteOptions> Routes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Prices in USD per million tokens, by target (<c>xai/grok-4</c>) or by model (<c>grok-4</c>), looked up
+    /// in that order (<c>Chat:Prices</c>); a target without one reports no cost.
+    /// </summary>
+    public Dictionary<string, Usage.ModelPrice> Prices { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When a target is skipped, and for how long (<c>Chat:Breaker</c>).</summary>
     public BreakerOptions Breaker { get; set; } = new();
 
     /// <summary>Whether providers are configured by name, with routes and fallback.</summary>
     public bool HasNamedProviders => Providers.Count > 0;
+
+    /// <summary>The price of a target: by its name (<c>provider/model</c>), else by its model; null when the operator set none.</summary>
+    public Usage.ModelPrice? PriceOf(string target, string model) =>
+        Prices.TryGetValue(target, out var byTarget) ? byTarget
+        : Prices.TryGetValue(model, out var byModel) ? byModel
+        : null;
 
     public bool IsEcho => string.Equals(Provider, EchoChatClient.ProviderName, StringComparison.OrdinalIgnoreCase);
 

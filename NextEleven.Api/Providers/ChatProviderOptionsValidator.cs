@@ -57,6 +57,13 @@ internal sealed partial class ChatProviderOptionsValidator : IValidateOptions<Ch
         {
             failures.Add("Chat:Breaker:MaxBreak must be at least Chat:Breaker:Break and at most 1.00:00:00.");
         }
+        foreach (var (priced, price) in options.Prices)
+        {
+            if (price.Input < 0 || price.Output < 0 || price.CachedInput < 0)
+            {
+                failures.Add($"Chat:Prices:{priced}: Input, Output and CachedInput must be USD per million tokens, 0 or more.");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

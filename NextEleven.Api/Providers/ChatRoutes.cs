@@ -30,7 +30,8 @@ internal sealed class ChatRoutes
             var host = settings.IsEcho ? null : settings.Endpoint.Host;
             foreach (var model in settings.Models)
             {
-                var target = new ChatTarget(settings.ProviderLabel, model, client, new TargetBreaker(settings.Breaker, time), settings.Timeout, host);
+                var target = new ChatTarget(settings.ProviderLabel, model, client, new TargetBreaker(settings.Breaker, time), settings.Timeout, host,
+                    settings.PriceOf(settings.ProviderLabel + "/" + model, model));
                 targets[target.Name] = target;
                 _routes[model] = [target];
             }
@@ -47,7 +48,7 @@ internal sealed class ChatRoutes
                         var (provider, model) = Split(name);
                         var configured = settings.Providers[provider];
                         target = new ChatTarget(provider, model, clients[provider], new TargetBreaker(settings.Breaker, time),
-                            configured.Timeout ?? settings.Timeout, configured.Endpoint!.Host);
+                            configured.Timeout ?? settings.Timeout, configured.Endpoint!.Host, settings.PriceOf(name, model));
                         targets[name] = target;
                     }
                     return target;

@@ -4,8 +4,10 @@ namespace NextEleven.Api.Providers;
 
 /// <summary>One model at one provider that a public model is routed to (<c>xai/grok-4</c>), with its client and its breaker.</summary>
 internal sealed class ChatTarget(string provider, string model, IChatClient client, TargetBreaker breaker, TimeSpan timeout,
-    string? endpointHost)
+    string? endpointHost, Usage.ModelPrice? price = null)
 {
+    private int _unpricedTold;
+
     /// <summary>The provider's name, as replies report it (<c>provider</c>).</summary>
     public string Provider { get; } = provider;
 
@@ -24,6 +26,12 @@ internal sealed class ChatTarget(string provider, string model, IChatClient clie
 
     /// <summary>The provider's host, for env-status; null for the offline responder.</summary>
     public string? EndpointHost { get; } = endpointHost;
+
+    /// <summary>What the target costs; null when the operator set no price for it.</summary>
+    public Usage.ModelPrice? Price { get; } = price;
+
+    /// <summary>True the first time it is asked, for a warning once per target that it has no price.</summary>
+    public bool FirstCallWithoutPrice() => Price is null && Interlocked.Exchange(ref _unpricedTold, 1) == 0;
 
     /// <summary>The offline responder answers at once and cannot fail: no deadline, no breaker bookkeeping.</summary>
     public bool IsOffline => Client is EchoChatClient;
