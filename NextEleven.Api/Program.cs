@@ -7,11 +7,16 @@ using NextEleven.Api.OpenAiCompat;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Security;
 using NextEleven.Api.SystemStatus;
+using NextEleven.Api.Usage;
 
-// The same binary manages the clients file: dotnet NextEleven.Api.dll keys create|list|revoke|hash
+// The same binary manages the clients file (keys create|list|revoke|hash) and reports usage from the ledger.
 if (args is ["keys", ..])
 {
     return KeysCommand.Run(args[1..], Console.Out, Console.Error, Console.In);
+}
+if (args is ["usage", ..])
+{
+    return await UsageCommand.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,7 +29,8 @@ builder.AddClients()
     .AddClientRateLimiting()
     .AddSystemStatus()
     .AddChat()
-    .AddOpenAiCompat();
+    .AddOpenAiCompat()
+    .AddUsage();
 
 var app = builder.Build();
 if (!app.TryUseServiceDefaults(out problem))
@@ -35,6 +41,7 @@ var api = app.MapGroup("/api").RequireApiKeyAndRateLimit();
 api.MapSystemStatus();
 api.MapChat();
 api.MapOpenAiCompat();
+api.MapUsage();
 api.MapApiFallback();
 return await app.RunUntilShutdownAsync();
 

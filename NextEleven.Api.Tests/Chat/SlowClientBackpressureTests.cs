@@ -49,7 +49,8 @@ public sealed class SlowClientBackpressureTests : FakeProviderTests
                 await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
                 return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
             },
-        }) { BaseAddress = listening.BaseAddress };
+        })
+        { BaseAddress = listening.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add("X-API-Key", NextElevenApiFactory.TestApiKey);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -2,12 +2,13 @@ using System.Diagnostics;
 
 namespace NextEleven.Api.Tests.Infrastructure;
 
-/// <summary>The built service's <c>keys</c> command run as an operator runs it: <c>dotnet NextEleven.Api.dll keys …</c>.</summary>
+/// <summary>The built service's commands (<c>keys</c>, <c>usage</c>) run as an operator runs them: <c>dotnet NextEleven.Api.dll keys …</c>.</summary>
 public static class KeysCommandProcess
 {
     public sealed record Outcome(int ExitCode, string StandardOutput, string StandardError);
 
-    public static async Task<Outcome> RunAsync(string workingDirectory, string[] arguments, string? standardInput = null)
+    public static async Task<Outcome> RunAsync(string workingDirectory, string[] arguments, string? standardInput = null,
+        string command = "keys", IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -18,7 +19,7 @@ public static class KeysCommandProcess
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NextEleven.Api.dll"));
-        startInfo.ArgumentList.Add("keys");
+        startInfo.ArgumentList.Add(command);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -27,6 +28,10 @@ public static class KeysCommandProcess
             || name.StartsWith("NEXTELEVEN_", StringComparison.Ordinal)).ToList())
         {
             startInfo.Environment.Remove(inherited);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
         using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync();

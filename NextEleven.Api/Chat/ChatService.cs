@@ -28,7 +28,7 @@ namespace NextEleven.Api.Chat;
 /// </para>
 /// </summary>
 internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProviderOptions> options, TokenBudget budget,
-    ChatMetrics metrics, ProviderMetrics providerMetrics, StreamDrain drain, TimeProvider time, ILogger<ChatService> logger)
+    ChatMetrics metrics, ProviderMetrics providerMetrics, UsageRecorder ledger, StreamDrain drain, TimeProvider time, ILogger<ChatService> logger)
 {
     private readonly ChatProviderOptions _options = options.Value;
 
@@ -87,7 +87,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 if (attempt.Response is { } response)
                 {
                     var usage = UsageOf(response.Usage, target);
-                    var tokens = await SettleAsync(caller, publicModel, reservation, response.Usage, usage.Cost, delivered: true);
+                    var tokens = await SettleAsync(caller, publicModel, reservation, target, response.Usage, usage.Cost, delivered: true);
                     return new(new ChatAnswer(response.Text, response.ModelId ?? target.Model,
                         response.FinishReason?.Value ?? ChatFinishReason.Stop.Value, usage), null, tokens,
                         new ChatRouting(target, attempts));
@@ -102,11 +102,11 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         catch
         {
             // The client went away, or a bug: no output was delivered, so nothing is charged.
-            await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false);
+            await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false);
             throw;
         }
         failure ??= EveryTargetOpen(publicModel, targets);
-        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false),
+        return new(null, failure, await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false),
             new ChatRouting(tried, attempts));
     }
 
@@ -168,7 +168,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 target.Breaker.Released(isTrial);
                 await updates.DisposeAsync();
                 deadline.Dispose();
-                await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false);
+                await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false);
                 throw;
             }
             attempts += Math.Max(1, calls?.Value ?? 0);
@@ -186,7 +186,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
         }
         failure ??= EveryTargetOpen(publicModel, targets);
-        return new(null, failure, await SettleAsync(caller, publicModel, reservation, usage: null, cost: null, delivered: false),
+        return new(null, failure, await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false),
             new ChatRouting(tried, attempts));
     }
 
@@ -274,7 +274,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
             // However the stream ended (finished, failed, or the client gone), output may have been
             // delivered: settle to what the provider reported, or keep the whole reservation.
-            await SettleAsync(caller, publicModel, reservation, usage, usage is null ? null : UsageOf(usage, target).Cost, delivered: true);
+            await SettleAsync(caller, publicModel, reservation, target, usage, usage is null ? null : UsageOf(usage, target).Cost, delivered: true);
         }
     }
 
@@ -422,11 +422,16 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
     /// that delivered output keeps its reservation (it may have used all of it) and one that did not gives it back.
     /// </summary>
     private async ValueTask<TokenBalance?> SettleAsync(ChatCaller caller, string model, TokenReservation? reservation,
-        UsageDetails? usage, decimal? cost, bool delivered)
+        ChatTarget? target, UsageDetails? usage, decimal? cost, bool delivered)
     {
         if (usage is not null)
         {
             metrics.Used(caller.ClientId, model, usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, cost);
+            if (target is not null)
+            {
+                ledger.Record(caller.ClientId, target.Name,
+                    UsageTotals.OneCall(usage.InputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.OutputTokenCount ?? 0, cost));
+            }
         }
         if (reservation is null)
         {

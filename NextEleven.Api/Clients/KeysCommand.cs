@@ -18,7 +18,7 @@ internal static class KeysCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error, TextReader input)
     {
-        if (ReadConfiguration(out var settingsProblem) is not { } configuration)
+        if (CommandConfiguration.Read(out var settingsProblem) is not { } configuration)
         {
             error.WriteLine(settingsProblem);
             return Failed;
@@ -267,16 +267,4 @@ internal static class KeysCommand
         result.GetValue(fileOption)
         ?? configuration.GetSection(ClientsOptions.SectionName).Get<ClientsOptions>()?.File
         ?? "clients.json";
-
-    /// <summary>The service's own settings, read as it reads them when started from this folder.</summary>
-    private static ConfigurationManager? ReadConfiguration(out string problem)
-    {
-        var folder = Directory.GetCurrentDirectory();
-        var configuration = new ConfigurationManager();
-        configuration.SetBasePath(folder);
-        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
-        configuration.AddJsonFile("appsettings.json", optional: true);
-        configuration.AddEnvironmentVariables();
-        return configuration.TryAddDotEnvFiles(folder, out problem, out _) ? configuration : null;
-    }
 }
