@@ -70,6 +70,39 @@ public sealed class UsageLedgerProcessTests
         Assert.Contains("4.000000", table.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AfterARestartOnTheMemoryStoreATokenBudgetCarriesOnWhereItWas()
+    {
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string?>
+        {
+            ["NEXTELEVEN_API_KEY"] = Key,
+            ["RateLimit__Tokens__PermitLimit"] = "100000",
+            ["Shutdown__ReadinessDelay"] = "00:00:00",
+        };
+        long afterFirst;
+        await using (var service = ServiceProcess.StartInProduction(folder.Path, settings))
+        {
+            using var client = await service.WaitUntilListeningAsync();
+            using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            afterFirst = long.Parse(response.Headers.GetValues("X-RateLimit-Remaining-Tokens").Single(), CultureInfo.InvariantCulture);
+            service.Terminate();
+            Assert.Equal(0, await service.WaitForExitAsync());
+        }
+
+        await using var restarted = ServiceProcess.StartInProduction(folder.Path, settings);
+        using var again = await restarted.WaitUntilListeningAsync();
+        using var second = await again.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
+        var afterSecond = long.Parse(second.Headers.GetValues("X-RateLimit-Remaining-Tokens").Single(), CultureInfo.InvariantCulture);
+
+        // The same call twice: the second one leaves what the first left, less the same again.
+        var perCall = 100_000 - afterFirst;
+        Assert.True(perCall > 0);
+        Assert.Equal(afterFirst - perCall, afterSecond);
+        Assert.True(await restarted.WaitForOutputAsync("carry on from the usage ledger", TimeSpan.FromSeconds(5)));
+    }
+
     [Theory]
     [InlineData("--from", "yesterday")]
     [InlineData("--format", "xml")]

@@ -3,7 +3,7 @@ using NextEleven.Api.RateLimiting.Redis;
 
 namespace NextEleven.Api.Usage;
 
-/// <summary>Registers the usage ledger (SQLite, or Redis when the limits are on Redis) and the recorder that writes it.</summary>
+/// <summary>Registers the usage ledger (SQLite, or Redis when the limits are on Redis), the recorder that writes it, and the budgets' rebuild from it.</summary>
 internal static class UsageServiceExtensions
 {
     public static IHostApplicationBuilder AddUsage(this IHostApplicationBuilder builder)
@@ -19,6 +19,7 @@ internal static class UsageServiceExtensions
                 : new SqliteUsageLedger(Path.GetFullPath(usage.Database, contentRoot));
         });
         builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddHostedService<TokenBudgetRebuild>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UsageRecorder>());
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, UsageJsonContext.Default));
         return builder;
