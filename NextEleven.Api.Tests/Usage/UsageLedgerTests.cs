@@ -53,6 +53,31 @@ public sealed class UsageLedgerTests : FakeProviderTests
         Assert.Equal(chat.Headers.GetValues("X-RateLimit-Reset-Tokens").Single(), tokens.GetProperty("reset").GetString());
     }
 
+    [Fact]
+    public async Task AKeySeesOnlyItsOwnClientsUsage()
+    {
+        var acmeKey = ClientsFiles.NewKey();
+        var otherKey = ClientsFiles.NewKey();
+        using var factory = FactoryFor(("Clients:File", "clients.json"));
+        File.WriteAllText(Path.Combine(factory.ContentRoot, "clients.json"), ClientsFiles.File(
+            ClientsFiles.Client("acme", [acmeKey]), ClientsFiles.Client("other", [otherKey])));
+        var acme = factory.CreateClient(acmeKey);
+        var other = factory.CreateClient(otherKey);
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await acme.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", acmeKey))).Dispose();
+        }
+        (await other.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", otherKey))).Dispose();
+        var acmeReport = await ReportOnceWrittenAsync(acme, requests: 3);
+        var otherReport = await ReportOnceWrittenAsync(other, requests: 1);
+
+        Assert.Equal("acme", acmeReport.GetProperty("client").GetString());
+        Assert.Equal(3, Assert.Single(acmeReport.GetProperty("days").EnumerateArray()).GetProperty("requests").GetInt64());
+        Assert.Equal("other", otherReport.GetProperty("client").GetString());
+        Assert.Equal(1, Assert.Single(otherReport.GetProperty("days").EnumerateArray()).GetProperty("requests").GetInt64());
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("401")]
