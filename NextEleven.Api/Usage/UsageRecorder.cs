@@ -31,6 +31,7 @@ internal sealed partial class UsageRecorder : BackgroundService
     private readonly Counter<long> _failures;
     private readonly Counter<long> _lost;
     private int _lostTold;
+    private volatile bool _closed;
 
     public UsageRecorder(IUsageLedger ledger, TimeProvider time, ILogger<UsageRecorder> logger, IMeterFactory meterFactory)
     {
@@ -54,7 +55,8 @@ internal sealed partial class UsageRecorder : BackgroundService
         if (!_queue.Writer.TryWrite(new(key, call)))
         {
             _lost.Add(1);
-            if (Interlocked.Exchange(ref _lostTold, 1) == 0)
+            // After shutdown's flush (the web server stops first, so only a straggler gets here) the queue is closed, not full.
+            if (!_closed && Interlocked.Exchange(ref _lostTold, 1) == 0)
             {
                 Log.QueueFull(_logger, MaxQueued);
             }
@@ -100,6 +102,7 @@ internal sealed partial class UsageRecorder : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        _closed = true;
         _queue.Writer.TryComplete();
         Drain();
         if (_pending.Count == 0)
