@@ -97,7 +97,7 @@ public sealed class CostReportingTests : FakeProviderTests
     }
 
     /// <summary>The usage object of a reply: the body's, the <c>done</c> event's, or the usage chunk's.</summary>
-    private static async Task<JsonElement> UsageOf(HttpResponseMessage response, string path, bool stream)
+    internal static async Task<JsonElement> UsageOf(HttpResponseMessage response, string path, bool stream)
     {
         if (!stream)
         {

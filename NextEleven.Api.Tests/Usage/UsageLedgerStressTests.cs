@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using NextEleven.Api.Tests.Infrastructure;
 
 namespace NextEleven.Api.Tests.Usage;
@@ -46,7 +45,7 @@ public sealed class UsageLedgerStressTests : FakeProviderTests
             request.RequestUri = new Uri(path, UriKind.Relative);
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return await CostOf(response, path, stream);
+            return (await CostReportingTests.UsageOf(response, path, stream)).GetProperty("cost").GetDecimal();
         }));
         var report = await UsageLedgerTests.ReportOnceWrittenAsync(client, requests: Calls);
 
@@ -56,18 +55,5 @@ public sealed class UsageLedgerStressTests : FakeProviderTests
         Assert.Equal(Calls * 5, day.GetProperty("outputTokens").GetInt64());
         Assert.Equal(costs.Sum(), day.GetProperty("cost").GetDecimal());
         Assert.Equal(Calls * 0.000111m, day.GetProperty("cost").GetDecimal());
-    }
-
-    private static async Task<decimal> CostOf(HttpResponseMessage response, string path, bool stream)
-    {
-        if (!stream)
-        {
-            return (await ApiAssert.Json(response)).GetProperty("usage").GetProperty("cost").GetDecimal();
-        }
-        var events = (await ServerSentEvents.ReadDataAsync(response)).Where(d => d != "[DONE]").Select(ServerSentEvents.Parse).ToList();
-        var usage = path == "/api/chat"
-            ? events.Single(e => e.GetProperty("type").GetString() == "done").GetProperty("usage")
-            : events.Single(e => e.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object).GetProperty("usage");
-        return usage.GetProperty("cost").GetDecimal();
     }
 }

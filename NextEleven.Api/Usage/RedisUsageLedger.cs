@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using NextEleven.Api.RateLimiting;
 using NextEleven.Api.RateLimiting.Redis;
 using StackExchange.Redis;
 
@@ -11,30 +10,44 @@ namespace NextEleven.Api.Usage;
 /// <c>{prefix}usage:{client}:2026-12-01</c> (the braces keep a client's days on one cluster node), with a
 /// field per target and counter, added to with <c>HINCRBY</c> and kept for <c>Usage:Retention</c>.
 /// </summary>
-internal sealed class RedisUsageLedger : IUsageLedger
+internal sealed class RedisUsageLedger : IUsageLedger, IDisposable
 {
     private const char Separator = '\u001f';
     private static readonly string[] Counters = ["requests", "input", "cached", "output", "cost"];
 
-    private readonly Func<IConnectionMultiplexer?> _connection;
+    private readonly Func<Task<IConnectionMultiplexer>> _connection;
     private readonly string _prefix;
     private readonly TimeSpan _retention;
+    private readonly Lazy<Task<ConnectionMultiplexer>>? _own;
 
-    public RedisUsageLedger(IRateLimitStore store, IOptions<RedisStoreOptions> redis, IOptions<UsageOptions> usage)
-        : this(() => (store as RedisRateLimitStore)?.Connection, redis.Value.KeyPrefix, usage.Value.Retention)
+    /// <summary>
+    /// The service's ledger, on a connection of its own to the limits' Redis: a batch of ledger writes must
+    /// never queue on the socket in front of the limiter's decisions, which have a deadline of 250 ms. It
+    /// connects on the first write, in the recorder's loop, never at start or on a request.
+    /// </summary>
+    public RedisUsageLedger(IOptions<RedisStoreOptions> redis, IOptions<UsageOptions> usage)
     {
+        var configuration = ConfigurationOptions.Parse(redis.Value.ConnectionString!);
+        // Keep trying in the background: the recorder keeps its calls until Redis answers.
+        configuration.AbortOnConnectFail = false;
+        configuration.ClientName = (configuration.ClientName ?? "nexteleven-api") + "-usage";
+        _own = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
+        _connection = async () => await _own.Value;
+        _prefix = redis.Value.KeyPrefix;
+        _retention = usage.Value.Retention;
     }
 
-    public RedisUsageLedger(Func<IConnectionMultiplexer?> connection, string prefix, TimeSpan retention)
+    /// <summary>A ledger on a connection its caller owns (the <c>usage</c> command's).</summary>
+    public RedisUsageLedger(IConnectionMultiplexer connection, string prefix, TimeSpan retention)
     {
-        _connection = connection;
+        _connection = () => Task.FromResult(connection);
         _prefix = prefix;
         _retention = retention;
     }
 
     public async Task AddAsync(IReadOnlyDictionary<UsageKey, UsageTotals> rows, CancellationToken cancellationToken)
     {
-        var database = Database();
+        var database = await DatabaseAsync(cancellationToken);
         var batch = database.CreateBatch();
         var writes = new List<Task>(rows.Count * 6);
         foreach (var (key, totals) in rows)
@@ -57,7 +70,7 @@ internal sealed class RedisUsageLedger : IUsageLedger
     public async Task<IReadOnlyList<KeyValuePair<UsageKey, UsageTotals>>> ReadAsync(string? clientId, DateOnly from, DateOnly to,
         CancellationToken cancellationToken)
     {
-        var database = Database();
+        var database = await DatabaseAsync(cancellationToken);
         var keys = new List<(string Client, DateOnly Day, RedisKey Key)>();
         if (clientId is not null)
         {
@@ -69,7 +82,7 @@ internal sealed class RedisUsageLedger : IUsageLedger
         else
         {
             // Every client: the keys of the ledger on each primary (a cluster spreads clients over its nodes).
-            var connection = _connection()!;
+            var connection = await _connection().WaitAsync(cancellationToken);
             foreach (var server in connection.GetServers().Where(s => !s.IsReplica && s.IsConnected))
             {
                 await foreach (var key in server.KeysAsync(pattern: _prefix + "usage:*", pageSize: 1000).WithCancellation(cancellationToken))
@@ -111,8 +124,19 @@ internal sealed class RedisUsageLedger : IUsageLedger
         return rows;
     }
 
-    private IDatabase Database() =>
-        _connection()?.GetDatabase() ?? throw new InvalidOperationException("Redis is not connected yet.");
+    public void Dispose()
+    {
+        if (_own is { IsValueCreated: true, Value.IsCompletedSuccessfully: true })
+        {
+            _own.Value.Result.Dispose();
+        }
+    }
+
+    private async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _connection().WaitAsync(cancellationToken);
+        return connection.IsConnected ? connection.GetDatabase() : throw new InvalidOperationException("Redis is not connected yet.");
+    }
 
     private RedisKey KeyOf(string clientId, DateOnly day) =>
         string.Concat(_prefix, "usage:{", clientId, "}:", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));

@@ -95,7 +95,7 @@ internal static class UsageCommand
         }
         var prefix = configuration.GetSection(RedisStoreOptions.SectionName).Get<RedisStoreOptions>()?.KeyPrefix ?? new RedisStoreOptions().KeyPrefix;
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
-        return await new RedisUsageLedger(() => connection, prefix, settings.Retention).ReadAsync(clientId, first, last, CancellationToken.None);
+        return await new RedisUsageLedger(connection, prefix, settings.Retention).ReadAsync(clientId, first, last, CancellationToken.None);
     }
 
     private static void Write(IReadOnlyList<KeyValuePair<UsageKey, UsageTotals>> rows, string shape, TextWriter output)

@@ -14,8 +14,9 @@ internal static class UsageServiceExtensions
         builder.Services.AddSingleton<IUsageLedger>(services =>
         {
             var usage = services.GetRequiredService<IOptions<UsageOptions>>().Value;
-            return services.GetRequiredService<IOptions<RedisStoreOptions>>().Value.IsEnabled
-                ? ActivatorUtilities.CreateInstance<RedisUsageLedger>(services)
+            var redis = services.GetRequiredService<IOptions<RedisStoreOptions>>();
+            return redis.Value.IsEnabled
+                ? new RedisUsageLedger(redis, services.GetRequiredService<IOptions<UsageOptions>>())
                 : new SqliteUsageLedger(Path.GetFullPath(usage.Database, contentRoot));
         });
         builder.Services.AddSingleton<UsageRecorder>();

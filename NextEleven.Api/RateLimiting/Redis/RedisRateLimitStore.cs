@@ -50,9 +50,6 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 
     public string State => _inFallback ? FallbackStateName : RedisStateName;
 
-    /// <summary>The store's connection once it has connected, shared with the usage ledger; null before.</summary>
-    internal IConnectionMultiplexer? Connection => _connection;
-
     /// <summary>How often a store in fallback asks Redis whether it is back.</summary>
     internal static TimeSpan ProbeInterval { get; } = TimeSpan.FromSeconds(1);
 
