@@ -1,5 +1,6 @@
 using System.Net;
 using NextEleven.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace NextEleven.Api.Tests.Chat;
 
@@ -9,7 +10,7 @@ namespace NextEleven.Api.Tests.Chat;
 /// is lost on the way. The published process, over real sockets.
 /// </summary>
 [Collection(StressTestsRunAlone.Name)]
-public sealed class SlowClientBackpressureTests : FakeProviderTests
+public sealed class SlowClientBackpressureTests(ITestOutputHelper output) : FakeProviderTests
 {
     /// <summary>
     /// 4,000 pieces of 16 KB, 64 MB: several times what the kernel's socket buffers on the way can hold
@@ -74,6 +75,7 @@ public sealed class SlowClientBackpressureTests : FakeProviderTests
             }
         }
 
+        output.WriteLine($"{path}: the provider wrote {writtenWhileStalled} of {Pieces} pieces while the client read nothing");
         Assert.True(writtenWhileStalled < Pieces / 2,
             $"the provider wrote {writtenWhileStalled} of {Pieces} pieces while the client read nothing: the service is buffering the stream");
         Assert.Equal(Pieces, Volatile.Read(ref written));

@@ -202,6 +202,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         // Steps name the model as the provider reports it; metrics keep the public one the request resolved (a bounded label).
         var model = target.Model;
         UsageDetails? usage = null;
+        ChatUsage? reported = null;
         var cut = false;
         try
         {
@@ -219,9 +220,9 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 var contents = update.Contents;
                 for (var i = 0; i < contents.Count; i++)
                 {
-                    if (contents[i] is UsageContent reported)
+                    if (contents[i] is UsageContent usageContent)
                     {
-                        usage = reported.Details;
+                        usage = usageContent.Details;
                     }
                 }
                 if (update.Text is { Length: > 0 } || first)
@@ -258,7 +259,8 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
             else
             {
-                yield return new ChatFinished(model, finishReason, UsageOf(usage, target));
+                reported = UsageOf(usage, target);
+                yield return new ChatFinished(model, finishReason, reported);
             }
         }
         finally
@@ -274,7 +276,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
             // However the stream ended (finished, failed, or the client gone), output may have been
             // delivered: settle to what the provider reported, or keep the whole reservation.
-            await SettleAsync(caller, publicModel, reservation, target, usage, usage is null ? null : UsageOf(usage, target).Cost, delivered: true);
+            await SettleAsync(caller, publicModel, reservation, target, usage, usage is null ? null : (reported ?? UsageOf(usage, target)).Cost, delivered: true);
         }
     }
 

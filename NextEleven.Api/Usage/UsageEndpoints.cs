@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NextEleven.Api.Chat;
 using NextEleven.Api.Errors;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Security;
@@ -21,7 +22,7 @@ internal static class UsageEndpoints
             .WithDescription($"days: how many days back, today included (1 to {MaxDays}, default {DefaultDays}). Only the key's own client is reported.");
 
     private static async Task<Results<Ok<UsageReport>, ApiErrorResult>> ReportAsync(HttpContext context, string? days, IUsageLedger ledger,
-        TokenBudget budget, IRateLimitStore store, TimeProvider time, CancellationToken cancellationToken)
+        ChatPipeline chat, IRateLimitStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var count = DefaultDays;
         if (days is not null && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDays))
@@ -34,7 +35,7 @@ internal static class UsageEndpoints
 
         var requests = context.Features.GetRequiredFeature<LimitResults>().Requests;
         LimitState? tokens = null;
-        if ((caller.Client is { } client ? client.TokenBudget : budget.Default) is { } tokenBudget)
+        if (chat.CallerOf(context).TokenBudget is { } tokenBudget)
         {
             // Reserving nothing reads the budget without changing it.
             var balance = await store.ReserveTokensAsync(tokenBudget, caller.Partition, 0, 0);
