@@ -25,6 +25,9 @@ internal sealed partial class UsageRecorder : BackgroundService
     private readonly Channel<KeyValuePair<UsageKey, UsageTotals>> _queue = Channel.CreateBounded<KeyValuePair<UsageKey, UsageTotals>>(
         new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<UsageKey, UsageTotals> _pending = [];
+    // Held while the pending rows are drained or written. The loop and the shutdown flush both do it, and a host
+    // may stop its services twice at once (WebApplicationFactory with minimal hosting, dotnet/aspnetcore#40271).
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly IUsageLedger _ledger;
     private readonly TimeProvider _time;
     private readonly ILogger<UsageRecorder> _logger;
@@ -86,10 +89,18 @@ internal sealed partial class UsageRecorder : BackgroundService
                     await Task.Delay(retry, stoppingToken);
                     retry = retry * 2 < MaxRetry ? retry * 2 : MaxRetry;
                 }
-                Drain();
-                if (await TryWriteAsync(stoppingToken))
+                await _writing.WaitAsync(stoppingToken);
+                try
                 {
-                    retry = FirstRetry;
+                    Drain();
+                    if (await TryWriteAsync(stoppingToken))
+                    {
+                        retry = FirstRetry;
+                    }
+                }
+                finally
+                {
+                    _writing.Release();
                 }
             }
         }
@@ -104,16 +115,30 @@ internal sealed partial class UsageRecorder : BackgroundService
         await base.StopAsync(cancellationToken);
         _closed = true;
         _queue.Writer.TryComplete();
-        Drain();
-        if (_pending.Count == 0)
-        {
-            return;
-        }
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(FlushAtShutdown);
-        if (!await TryWriteAsync(bounded.Token))
+        try
         {
-            Log.LostAtShutdown(_logger, _pending.Values.Sum(t => t.Requests));
+            await _writing.WaitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The loop is still in a write that ignores cancellation: what it holds is its own; the queue is lost.
+            Log.LostAtShutdown(_logger, _queue.Reader.Count);
+            return;
+        }
+        try
+        {
+            Drain();
+            if (!await TryWriteAsync(bounded.Token))
+            {
+                Log.LostAtShutdown(_logger, _pending.Values.Sum(t => t.Requests));
+                _pending.Clear();
+            }
+        }
+        finally
+        {
+            _writing.Release();
         }
     }
 
