@@ -1,3 +1,4 @@
+using NextEleven.Api.Budgets;
 using NextEleven.Api.Chat;
 using NextEleven.Api.Clients;
 using NextEleven.Api.Errors;
@@ -27,6 +28,7 @@ if (!builder.TryAddServiceDefaults(out var problem))
 builder.AddClients()
     .AddApiKeyAuthentication()
     .AddClientRateLimiting()
+    .AddBudgets()
     .AddSystemStatus()
     .AddChat()
     .AddOpenAiCompat()

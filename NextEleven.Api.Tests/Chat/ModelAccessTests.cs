@@ -10,7 +10,7 @@ public sealed class ModelAccessTests
 {
     private static readonly RateLimitPolicy Policy = new("default", 10, TimeSpan.FromMinutes(1));
 
-    private static ApiClient Client(params string[]? models) => new("acme", null, Policy, null, models, disabled: false);
+    private static ApiClient Client(params string[]? models) => new("acme", null, Policy, null, null, models, disabled: false);
 
     [Fact]
     public void AClientWithoutAListMayNameAnyModelAndNamingNoneMeansTheDefault()

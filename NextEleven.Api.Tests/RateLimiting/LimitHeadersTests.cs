@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using NextEleven.Api.Budgets;
 using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Tests.RateLimiting;
@@ -14,13 +15,13 @@ public sealed class LimitHeadersTests
     private static RateLimitDecision Decision(bool taken, long remaining) =>
         new(Hourly, LimitPartition.FromClient("acme"), "acme", new PermitResult(taken, remaining, Now.AddMinutes(30), Now));
 
-    private static IHeaderDictionary Written(RateLimitDecision decision, TokenBalance? tokens = null)
+    private static IHeaderDictionary Written(RateLimitDecision decision, BudgetBalance? tokens = null)
     {
         var context = new DefaultHttpContext();
         var results = LimitResults.Record(context, decision);
         if (tokens is not null)
         {
-            results.RecordTokens(tokens);
+            results.RecordBudgets(tokens, spend: null);
         }
         LimitHeaders.Write(context.Response.Headers, results);
         return context.Response.Headers;
@@ -42,7 +43,7 @@ public sealed class LimitHeadersTests
     [Fact]
     public void ATokenBudgetIsToldBesideTheRequestLimit()
     {
-        var headers = Written(Decision(taken: true, remaining: 41), new TokenBalance(Tokens, 12_345, Now.AddHours(12), Now));
+        var headers = Written(Decision(taken: true, remaining: 41), new BudgetBalance(Tokens, 12_345, Now.AddHours(12), Now));
 
         Assert.Equal("50000", headers["X-RateLimit-Limit-Tokens"]);
         Assert.Equal("12345", headers["X-RateLimit-Remaining-Tokens"]);
@@ -56,18 +57,18 @@ public sealed class LimitHeadersTests
     {
         var context = new DefaultHttpContext();
         var results = LimitResults.Record(context, Decision(taken: true, remaining: 1));
-        results.RecordTokens(new TokenBalance(Tokens, 1, Now.AddHours(1), Now));
+        results.RecordBudgets(new BudgetBalance(Tokens, 1, Now.AddHours(1), Now), spend: null);
 
         Assert.Same(results, context.Features.Get<LimitResults>());
         Assert.Throws<InvalidOperationException>(() => LimitResults.Record(context, Decision(taken: true, remaining: 0)));
-        Assert.Throws<InvalidOperationException>(() => results.RecordTokens(new TokenBalance(Tokens, 0, Now.AddHours(1), Now)));
+        Assert.Throws<InvalidOperationException>(() => results.RecordBudgets(new BudgetBalance(Tokens, 0, Now.AddHours(1), Now), spend: null));
     }
 
     [Fact]
     public void A429SaysWhichLimitIsSpentAndWhenToComeBack()
     {
         var requests = LimitRejection.For(Decision(taken: false, remaining: 0));
-        var tokens = LimitRejection.For(new TokenBalance(Tokens, 0, Now.AddSeconds(90.2), Now));
+        var tokens = LimitRejection.ForTokens(new BudgetBalance(Tokens, 0, Now.AddSeconds(90.2), Now));
 
         Assert.Equal(StatusCodes.Status429TooManyRequests, requests.StatusCode);
         Assert.Equal("Too many requests. Limit: 100 requests per hour. Try again in 1800 seconds.", requests.Message);

@@ -109,9 +109,9 @@ public sealed class MemoryRateLimitStoreTests : IDisposable
         var store = Store();
         var budget = new RateLimitPolicy("tokens", 100, TimeSpan.FromDays(1));
 
-        var first = store.ReserveTokens(budget, Acme, minimum: 10, maximum: 70);
-        var second = store.ReserveTokens(budget, Acme, minimum: 10, maximum: 70);
-        var third = store.ReserveTokens(budget, Acme, minimum: 10, maximum: 70);
+        var first = store.ReserveBudget(budget, Acme, minimum: 10, maximum: 70);
+        var second = store.ReserveBudget(budget, Acme, minimum: 10, maximum: 70);
+        var third = store.ReserveBudget(budget, Acme, minimum: 10, maximum: 70);
 
         Assert.Equal((70L, 30L), (first.Granted, first.Remaining));
         Assert.Equal((30L, 0L), (second.Granted, second.Remaining));
@@ -124,12 +124,12 @@ public sealed class MemoryRateLimitStoreTests : IDisposable
     {
         var store = Store();
         var budget = new RateLimitPolicy("tokens", 100, TimeSpan.FromHours(1));
-        var reservation = store.ReserveTokens(budget, Acme, 1, 80);
+        var reservation = store.ReserveBudget(budget, Acme, 1, 80);
 
-        var settled = store.SettleTokens(budget, Acme, reservation, correction: -50);
-        var later = store.ReserveTokens(budget, Acme, 1, 80);
+        var settled = store.SettleBudget(budget, Acme, reservation, correction: -50);
+        var later = store.ReserveBudget(budget, Acme, 1, 80);
         _time.Advance(TimeSpan.FromHours(1));
-        var afterWindow = store.SettleTokens(budget, Acme, later, correction: -70);
+        var afterWindow = store.SettleBudget(budget, Acme, later, correction: -70);
 
         Assert.Equal(70, settled.Remaining);
         Assert.Equal(70, later.Granted);
@@ -141,9 +141,9 @@ public sealed class MemoryRateLimitStoreTests : IDisposable
     {
         var store = Store();
         var budget = new RateLimitPolicy("tokens", 100, TimeSpan.FromHours(1));
-        var reservation = store.ReserveTokens(budget, Acme, 1, 10);
+        var reservation = store.ReserveBudget(budget, Acme, 1, 10);
 
-        var settled = store.SettleTokens(budget, Acme, reservation, correction: -1_000);
+        var settled = store.SettleBudget(budget, Acme, reservation, correction: -1_000);
 
         Assert.Equal(100, settled.Remaining);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using NextEleven.Api.Budgets;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Tests.Infrastructure;
 

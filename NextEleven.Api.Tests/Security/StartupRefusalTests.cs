@@ -48,6 +48,10 @@ public sealed class StartupRefusalTests
     [InlineData("RateLimit__Tokens__PermitLimit", "3000000000", "RateLimit:Tokens")]
     [InlineData("RateLimit__Tokens__Window", "2.00:00:00", "RateLimit:Tokens")]
     [InlineData("RateLimit__Tiers__gold__Tokens__PermitLimit", "-5", "RateLimit:Tokens")]
+    [InlineData("RateLimit__Spend__Limit", "-1", "RateLimit:Spend (and each tier's Spend): Limit must be USD")]
+    [InlineData("RateLimit__Spend__Window", "week", "RateLimit:Spend (and each tier's Spend)")]
+    [InlineData("RateLimit__Tiers__gold__Spend__Window", "400.00:00:00", "RateLimit:Spend (and each tier's Spend)")]
+    [InlineData("RateLimit__Spend__AlertAt", "2", "RateLimit:Spend:AlertAt must be a share of the budget")]
     [InlineData("TrustedProxies", "10.0.0.0/8,not-an-address", "TrustedProxies")]
     [InlineData("Limits__MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
     [InlineData("Chat__Provider", "nonsense", "Chat:Provider")]
@@ -175,6 +179,27 @@ public sealed class StartupRefusalTests
         var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains("Chat:Model is required", line, StringComparison.Ordinal);
         Assert.DoesNotContain("provider-key-that-must-not-be-printed", service.StandardOutput + service.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASpendBudgetWithAnUnpricedTargetIsRefusedNamingTheTarget()
+    {
+        using var folder = new TempFolder();
+        await using var service = ServiceProcess.StartInProduction(folder.Path, new Dictionary<string, string?>
+        {
+            ["NEXTELEVEN_API_KEY"] = NextElevenApiFactory.TestApiKey,
+            ["Chat__ApiKey"] = "provider-key-that-must-not-be-printed",
+            ["Chat__Endpoint"] = "http://127.0.0.1:11434/v1",
+            ["Chat__Model"] = "llama3.2",
+            ["RateLimit__Spend__Limit"] = "50",
+        });
+
+        var exitCode = await service.WaitForExitAsync();
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("RateLimit:Spend:Limit sets a spend budget, but target openai-compatible/llama3.2 has no price", line, StringComparison.Ordinal);
+        Assert.Contains("Chat:Prices:openai-compatible/llama3.2", line, StringComparison.Ordinal);
     }
 
     /// <summary>The placeholder as shipped in the repository's .env.example, so the two cannot drift apart.</summary>

@@ -11,10 +11,13 @@ internal static class ChatErrors
 {
     /// <param name="failure">What the call came to.</param>
     /// <param name="tokens">The token budget as the call left it: what a refusal for the budget tells.</param>
-    public static ApiErrorResult For(ChatFailure failure, TokenBalance? tokens) =>
-        failure.Kind == ChatFailureKind.TokenBudgetExhausted && tokens is not null
-            ? LimitRejection.For(tokens)
-            : new ApiErrorResult(StatusOf(failure.Kind), failure.Message, retryAfter: failure.RetryAfterSeconds);
+    /// <param name="spend">The spend budget as the call left it: what a refusal for it tells.</param>
+    public static ApiErrorResult For(ChatFailure failure, BudgetBalance? tokens, BudgetBalance? spend) => failure.Kind switch
+    {
+        ChatFailureKind.TokenBudgetExhausted when tokens is not null => LimitRejection.ForTokens(tokens),
+        ChatFailureKind.SpendBudgetExhausted when spend is not null => LimitRejection.ForSpend(spend),
+        _ => new ApiErrorResult(StatusOf(failure.Kind), failure.Message, retryAfter: failure.RetryAfterSeconds),
+    };
 
     /// <summary>The contract's title of a failure that ends a stream already started.</summary>
     public static string TitleOf(ChatFailure failure) => ApiErrors.TitleFor(StatusOf(failure.Kind));

@@ -9,6 +9,9 @@ internal enum ChatFailureKind
     /// <summary>The client's token budget cannot cover the call.</summary>
     TokenBudgetExhausted,
 
+    /// <summary>The client's spend budget cannot cover the call's worst case.</summary>
+    SpendBudgetExhausted,
+
     /// <summary>The provider failed, refused the server's credentials, or answered something unreadable.</summary>
     ProviderFailed,
 

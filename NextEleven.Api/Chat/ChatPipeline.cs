@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Budgets;
 using NextEleven.Api.Errors;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Requests;
@@ -15,7 +16,7 @@ namespace NextEleven.Api.Chat;
 /// reserves and settles tokens), record the token budget beside the request limit, and write the answer,
 /// the stream or the failure.
 /// </summary>
-internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator validator, TokenBudget budget,
+internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator validator, TokenBudget budget, SpendBudget spendBudget,
     IOptions<RequestLimitsOptions> limits, TimeProvider time)
 {
     private readonly long _maxRequestBodyBytes = limits.Value.MaxRequestBodyBytes;
@@ -33,7 +34,7 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
         if (forbidden is not null)
         {
             TellRouting(context, model);
-            return ChatErrors.For(forbidden, tokens: null);
+            return ChatErrors.For(forbidden, tokens: null, spend: null);
         }
         var (draft, problem) = wire.ToDraft(request!);
         var (turn, invalid) = draft is null ? (null, problem) : validator.Validate(draft, model);
@@ -47,16 +48,16 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
         if (wire.WantsStream(request!, context.Request))
         {
             var stream = await chat.StartStreamAsync(caller, turn!, cancellationToken);
-            Record(context, stream.Tokens, stream.Routing);
+            Record(context, stream.Tokens, stream.Spend, stream.Routing);
             return stream.Failure is { } streamFailure
-                ? ChatErrors.For(streamFailure, stream.Tokens)
+                ? ChatErrors.For(streamFailure, stream.Tokens, stream.Spend)
                 : new ChatEventStreamResult(stream.Result!, WriterOf(context, wire, ReplyTo(context, started, stream.Routing!)), cancellationToken);
         }
         var outcome = await chat.CompleteAsync(caller, turn!, cancellationToken);
-        Record(context, outcome.Tokens, outcome.Routing);
+        Record(context, outcome.Tokens, outcome.Spend, outcome.Routing);
         if (outcome.Failure is { } failure)
         {
-            return ChatErrors.For(failure, outcome.Tokens);
+            return ChatErrors.For(failure, outcome.Tokens, outcome.Spend);
         }
         TellCost(context, outcome.Result!.Usage);
         return TypedResults.Ok(wire.Reply(outcome.Result!, ReplyTo(context, started, outcome.Routing!)));
@@ -81,11 +82,13 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
         }
     }
 
-    /// <summary>The caller of a request as the chat layer sees it, with the token budget that applies.</summary>
+    /// <summary>The caller of a request as the chat layer sees it, with the token and spend budgets that apply.</summary>
     public ChatCaller CallerOf(HttpContext context)
     {
         var caller = context.Features.GetRequiredFeature<Caller>();
-        return new ChatCaller(caller.Client, caller.Partition, caller.Client is { } client ? client.TokenBudget : budget.Default);
+        return caller.Client is { } client
+            ? new ChatCaller(client, caller.Partition, client.TokenBudget, client.SpendBudget)
+            : new ChatCaller(null, caller.Partition, budget.Default, spendBudget.Default);
     }
 
     /// <summary>The header naming the target that answered (or was tried last), <c>provider/model</c>.</summary>
@@ -97,12 +100,12 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
     private static ReplyContext ReplyTo(HttpContext context, DateTimeOffset started, ChatRouting routing) =>
         new(context.TraceIdentifier, started, routing.Target.Provider);
 
-    /// <summary>The token budget beside the request limit, and the routing headers.</summary>
-    private static void Record(HttpContext context, TokenBalance? tokens, ChatRouting? routing)
+    /// <summary>The token and spend budgets beside the request limit, and the routing headers.</summary>
+    private static void Record(HttpContext context, BudgetBalance? tokens, BudgetBalance? spend, ChatRouting? routing)
     {
-        if (tokens is not null)
+        if (tokens is not null || spend is not null)
         {
-            context.Features.GetRequiredFeature<LimitResults>().RecordTokens(tokens);
+            context.Features.GetRequiredFeature<LimitResults>().RecordBudgets(tokens, spend);
         }
         if (routing is not null)
         {
@@ -117,7 +120,7 @@ internal sealed class ChatPipeline(ChatService chat, ChatRequestValidator valida
     {
         if (chat.Models.Contains(model ?? chat.DefaultModel, StringComparer.Ordinal))
         {
-            Record(context, tokens: null, chat.RoutingBeforeAnyAttempt(model));
+            Record(context, tokens: null, spend: null, chat.RoutingBeforeAnyAttempt(model));
         }
     }
 }

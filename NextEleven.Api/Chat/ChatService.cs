@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Budgets;
 using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 using NextEleven.Api.Shutdown;
@@ -28,7 +29,7 @@ namespace NextEleven.Api.Chat;
 /// </para>
 /// </summary>
 internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProviderOptions> options, TokenBudget budget,
-    ChatMetrics metrics, ProviderMetrics providerMetrics, UsageRecorder ledger, StreamDrain drain, TimeProvider time, ILogger<ChatService> logger)
+    SpendBudget spendBudget, ChatMetrics metrics, ProviderMetrics providerMetrics, UsageRecorder ledger, StreamDrain drain, TimeProvider time, ILogger<ChatService> logger)
 {
     private readonly ChatProviderOptions _options = options.Value;
 
@@ -60,10 +61,10 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         var conversation = Conversation(turn);
         var publicModel = turn.Model ?? DefaultModel;
         var targets = routes.For(publicModel);
-        var (reservation, refusal) = await ReserveAsync(caller, turn, conversation);
+        var (reservation, refusal) = await ReserveAsync<ChatAnswer>(caller, turn, conversation, targets);
         if (refusal is not null)
         {
-            return new(null, refusal, reservation!.Balance, new ChatRouting(targets[0], 0));
+            return refusal;
         }
 
         var attempts = 0;
@@ -87,10 +88,10 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                 if (attempt.Response is { } response)
                 {
                     var usage = UsageOf(response.Usage, target);
-                    var tokens = await SettleAsync(caller, publicModel, reservation, target, response.Usage, usage.Cost, delivered: true);
+                    var (tokens, spend) = await SettleAsync(caller, publicModel, reservation, target, response.Usage, usage.Cost, delivered: true);
                     return new(new ChatAnswer(response.Text, response.ModelId ?? target.Model,
                         response.FinishReason?.Value ?? ChatFinishReason.Stop.Value, usage), null, tokens,
-                        new ChatRouting(target, attempts));
+                        new ChatRouting(target, attempts), spend);
                 }
                 failure = attempt.Failure;
                 if (!attempt.FallsBack)
@@ -106,8 +107,8 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             throw;
         }
         failure ??= EveryTargetOpen(publicModel, targets);
-        return new(null, failure, await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false),
-            new ChatRouting(tried, attempts));
+        var (tokensLeft, spendLeft) = await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false);
+        return new(null, failure, tokensLeft, new ChatRouting(tried, attempts), spendLeft);
     }
 
     /// <summary>
@@ -121,10 +122,10 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         var conversation = Conversation(turn);
         var publicModel = turn.Model ?? DefaultModel;
         var targets = routes.For(publicModel);
-        var (reservation, refusal) = await ReserveAsync(caller, turn, conversation);
+        var (reservation, refusal) = await ReserveAsync<IAsyncEnumerable<ChatStreamStep>>(caller, turn, conversation, targets);
         if (refusal is not null)
         {
-            return new(null, refusal, reservation!.Balance, new ChatRouting(targets[0], 0));
+            return refusal;
         }
 
         var attempts = 0;
@@ -175,7 +176,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             if (started.Response)
             {
                 return new(Continue(caller, publicModel, target, isTrial, reservation, updates, deadline, aborted), null,
-                    reservation?.Balance, new ChatRouting(target, attempts));
+                    reservation.Tokens?.Balance, new ChatRouting(target, attempts), reservation.Spend?.Balance);
             }
             await updates.DisposeAsync();
             deadline.Dispose();
@@ -186,8 +187,8 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
             }
         }
         failure ??= EveryTargetOpen(publicModel, targets);
-        return new(null, failure, await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false),
-            new ChatRouting(tried, attempts));
+        var (tokensLeft, spendLeft) = await SettleAsync(caller, publicModel, reservation, target: null, usage: null, cost: null, delivered: false);
+        return new(null, failure, tokensLeft, new ChatRouting(tried, attempts), spendLeft);
     }
 
     /// <summary>
@@ -196,7 +197,7 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
     /// failure, never a completion, and counts against its target.
     /// </summary>
     private async IAsyncEnumerable<ChatStreamStep> Continue(ChatCaller caller, string publicModel, ChatTarget target, bool isTrial,
-        TokenReservation? reservation, IAsyncEnumerator<ChatResponseUpdate> updates, CancellationTokenSource deadline,
+        Reservation reservation, IAsyncEnumerator<ChatResponseUpdate> updates, CancellationTokenSource deadline,
         CancellationToken aborted, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         // Steps name the model as the provider reports it; metrics keep the public one the request resolved (a bounded label).
@@ -388,23 +389,65 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
     }
 
     /// <summary>
-    /// Reserves the call's tokens when its client has a budget. The input estimate is the conversation's
-    /// UTF-8 length plus a few tokens per message for the chat template: a token of a byte-level BPE
-    /// tokenizer (GPT, Grok, Llama) covers at least one byte, so this is an upper bound for them.
+    /// Reserves the call's tokens and its worst-case cost when its client has those budgets, the output cap
+    /// lowered to what both hold. The input estimate is the conversation's UTF-8 length plus a few tokens
+    /// per message for the chat template: a token of a byte-level BPE tokenizer (GPT, Grok, Llama) covers
+    /// at least one byte, so this is an upper bound for them. A call refused by its spend budget gives its
+    /// tokens back.
     /// </summary>
-    private async ValueTask<(TokenReservation? Reservation, ChatFailure? Refusal)> ReserveAsync(ChatCaller caller, ChatTurn turn,
-        IList<ChatMessage> conversation)
+    private async ValueTask<(Reservation Reservation, ChatOutcome<TResult>? Refusal)> ReserveAsync<TResult>(ChatCaller caller, ChatTurn turn,
+        IList<ChatMessage> conversation, IReadOnlyList<ChatTarget> targets) where TResult : class
     {
-        if (caller.TokenBudget is not { } tokenBudget)
+        var outputCap = turn.MaxTokens ?? _options.MaxOutputTokens;
+        if (caller.TokenBudget is null && caller.SpendBudget is null)
         {
-            return (null, null);
+            return (new Reservation(null, null, turn.MaxTokens), null);
         }
-        var reservation = await budget.ReserveAsync(tokenBudget, caller.Partition, InputEstimate(conversation),
-            turn.MaxTokens ?? _options.MaxOutputTokens);
-        return reservation.IsGranted
-            ? (reservation, null)
-            : (reservation, new ChatFailure(ChatFailureKind.TokenBudgetExhausted, "Token budget exhausted.",
-                reservation.Balance.SecondsUntilReset));
+        var estimate = InputEstimate(conversation);
+        TokenReservation? tokens = null;
+        if (caller.TokenBudget is { } tokenBudget)
+        {
+            tokens = await budget.ReserveAsync(tokenBudget, caller.Partition, estimate, outputCap);
+            if (!tokens.IsGranted)
+            {
+                return (new Reservation(tokens, null, 0), new(null, new ChatFailure(ChatFailureKind.TokenBudgetExhausted, "Token budget exhausted.",
+                    tokens.Balance.SecondsUntilReset), tokens.Balance, new ChatRouting(targets[0], 0)));
+            }
+            outputCap = tokens.OutputCap;
+        }
+        if (caller.SpendBudget is not { } spendLimit)
+        {
+            return (new Reservation(tokens, null, outputCap), null);
+        }
+        var (inputPrice, outputPrice) = HighestPrices(targets);
+        var spend = await spendBudget.ReserveAsync(spendLimit, caller.Partition, caller.ClientId, estimate, outputCap, inputPrice, outputPrice);
+        if (!spend.IsGranted)
+        {
+            var tokensLeft = tokens is null ? null : await budget.SettleAsync(tokens, 0);
+            return (new Reservation(tokens, spend, 0), new(null, new ChatFailure(ChatFailureKind.SpendBudgetExhausted, "Spend budget exhausted.",
+                spend.Balance.SecondsUntilReset), tokensLeft, new ChatRouting(targets[0], 0), spend.Balance));
+        }
+        return (new Reservation(tokens, spend, spend.OutputCap), null);
+    }
+
+    /// <summary>
+    /// The highest prices among a call's targets, in USD per million tokens (micro-dollars per token): the
+    /// worst case wherever the call ends up. Input counts the cached price too, should it be the higher; a
+    /// target without a price adds nothing (the start-up check refuses that under a spend budget, and such
+    /// a call is charged its whole reservation).
+    /// </summary>
+    private static (decimal Input, decimal Output) HighestPrices(IReadOnlyList<ChatTarget> targets)
+    {
+        decimal input = 0, output = 0;
+        foreach (var target in targets)
+        {
+            if (target.Price is { } price)
+            {
+                input = Math.Max(input, Math.Max(price.Input, price.CachedInput ?? price.Input));
+                output = Math.Max(output, price.Output);
+            }
+        }
+        return (input, output);
     }
 
     internal static long InputEstimate(IList<ChatMessage> conversation)
@@ -420,10 +463,11 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
     }
 
     /// <summary>
-    /// Counts the provider's reported usage, and settles the reservation to it. Without a report, a call
-    /// that delivered output keeps its reservation (it may have used all of it) and one that did not gives it back.
+    /// Counts the provider's reported usage, and settles the reservations to it and to its cost. Without a
+    /// report, a call that delivered output keeps its reservations (it may have used all of them) and one
+    /// that did not gives them back.
     /// </summary>
-    private async ValueTask<TokenBalance?> SettleAsync(ChatCaller caller, string model, TokenReservation? reservation,
+    private async ValueTask<(BudgetBalance? Tokens, BudgetBalance? Spend)> SettleAsync(ChatCaller caller, string model, Reservation reservation,
         ChatTarget? target, UsageDetails? usage, decimal? cost, bool delivered)
     {
         if (usage is not null)
@@ -435,14 +479,22 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
                     UsageTotals.OneCall(usage.InputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.OutputTokenCount ?? 0, cost));
             }
         }
-        if (reservation is null)
+        BudgetBalance? tokens = null, spend = null;
+        if (reservation.Tokens is { } tokenReservation)
         {
-            return null;
+            var used = usage is not null ? usage.TotalTokenCount ?? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)
+                : delivered ? tokenReservation.Take.Granted
+                : 0;
+            tokens = await budget.SettleAsync(tokenReservation, used);
         }
-        var used = usage is not null ? usage.TotalTokenCount ?? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)
-            : delivered ? reservation.Take.Granted
-            : 0;
-        return await budget.SettleAsync(reservation, used);
+        if (reservation.Spend is { } spendReservation)
+        {
+            // The offline responder costs nothing; a reported usage without a price (an unpriced target) is no
+            // cost known, so the call keeps its reservation.
+            var spent = target is { IsOffline: true } ? 0m : usage is not null ? cost : null;
+            spend = await spendBudget.SettleAsync(spendReservation, spent, delivered || usage is not null);
+        }
+        return (tokens, spend);
     }
 
     /// <summary>
@@ -477,13 +529,16 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         return messages;
     }
 
-    /// <summary>The call's options on one target; with a token budget, the output cap is what the reservation holds.</summary>
-    private static ChatOptions ChatOptionsFor(ChatTurn turn, ChatTarget target, TokenReservation? reservation) => new()
+    /// <summary>The call's options on one target; with a budget, the output cap is what the reservations hold.</summary>
+    private static ChatOptions ChatOptionsFor(ChatTurn turn, ChatTarget target, Reservation reservation) => new()
     {
         ModelId = target.Model,
         Temperature = (float?)turn.Temperature,
-        MaxOutputTokens = reservation?.OutputCap ?? turn.MaxTokens,
+        MaxOutputTokens = reservation.OutputCap,
     };
+
+    /// <summary>What a call holds of its client's budgets (each null when the client has none), and the output cap they leave.</summary>
+    private sealed record Reservation(TokenReservation? Tokens, SpendReservation? Spend, int? OutputCap);
 
     /// <summary>
     /// A cancellation that the client did not cause is a timeout: this call's deadline, or a timeout of the

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using NextEleven.Api.Budgets;
 using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Clients;
@@ -32,7 +33,8 @@ internal static partial class ClientDirectoryBuilder
             .ToList();
         if (environmentKeyList.Count > 0)
         {
-            var client = new ApiClient(DefaultClientId, null, defaultPolicy, TokenBudget.PolicyFor(null, null, limits), null, disabled: false);
+            var client = new ApiClient(DefaultClientId, null, defaultPolicy, TokenBudget.PolicyFor(null, null, limits),
+                SpendBudget.PolicyFor(null, null, limits), null, disabled: false);
             clients.Add(client);
             ids.Add(DefaultClientId);
             foreach (var key in environmentKeyList)
@@ -139,6 +141,12 @@ internal static partial class ClientDirectoryBuilder
             return null;
         }
 
+        if (entry.Limits?.Spend is { } spend && SpendProblem(spend) is { } spendProblem)
+        {
+            problem = $"client '{id}': limits.spend.{spendProblem}";
+            return null;
+        }
+
         var policy = ownLimit is not null || ownWindow is not null
             ? new RateLimitPolicy(id, ownLimit ?? tier?.PermitLimit ?? limits.PermitLimit, ownWindow ?? tier?.Window ?? limits.Window)
             : tier is not null
@@ -151,7 +159,22 @@ internal static partial class ClientDirectoryBuilder
                 Window = tokenLimits.Window is null ? null : TimeSpan.Parse(tokenLimits.Window, CultureInfo.InvariantCulture),
             }
             : null;
-        return new ApiClient(id, entry.Name, policy, TokenBudget.PolicyFor(ownTokens, tier?.Tokens, limits), entry.Models, entry.Disabled);
+        var ownSpend = entry.Limits?.Spend is { } spendLimits ? new SpendLimitOptions { Limit = spendLimits.Limit, Window = spendLimits.Window } : null;
+        return new ApiClient(id, entry.Name, policy, TokenBudget.PolicyFor(ownTokens, tier?.Tokens, limits),
+            SpendBudget.PolicyFor(ownSpend, tier?.Spend, limits), entry.Models, entry.Disabled);
+    }
+
+    private static string? SpendProblem(SpendLimitsJson spend)
+    {
+        if (!SpendLimitOptions.IsValidLimit(spend.Limit))
+        {
+            return "limit must be USD from 0.000001 to 1000000000.";
+        }
+        if (spend.Window is { } text && !SpendLimitOptions.TryParseWindow(text, out _))
+        {
+            return $"window '{text}' must be {SpendLimitOptions.WindowRule}.";
+        }
+        return null;
     }
 
     private static string? TokenProblem(TokenLimitsJson tokens)

@@ -35,12 +35,22 @@ internal sealed class ClientLimitsJson
     public string? Window { get; set; }
 
     public TokenLimitsJson? Tokens { get; set; }
+
+    public SpendLimitsJson? Spend { get; set; }
 }
 
 /// <summary>A client's own token budget in the clients file.</summary>
 internal sealed class TokenLimitsJson
 {
     public long? PermitLimit { get; set; }
+
+    public string? Window { get; set; }
+}
+
+/// <summary>A client's own spend budget in the clients file: USD per window (a TimeSpan or <c>month</c>).</summary>
+internal sealed class SpendLimitsJson
+{
+    public decimal? Limit { get; set; }
 
     public string? Window { get; set; }
 }

@@ -63,6 +63,19 @@ internal sealed class ChatProviderOptions
         : Prices.TryGetValue(model, out var byModel) ? byModel
         : null;
 
+    /// <summary>The targets a request can be routed to that have no price (the offline responder costs nothing), in order.</summary>
+    public IEnumerable<string> UnpricedTargets()
+    {
+        if (!HasNamedProviders)
+        {
+            // A model left unset is the provider validator's to report.
+            return IsEcho ? [] : Models.Where(model => model is not null && PriceOf(ProviderLabel + "/" + model, model) is null)
+                .Select(model => ProviderLabel + "/" + model);
+        }
+        return Routes.Values.SelectMany(route => route.Targets).Distinct(StringComparer.Ordinal)
+            .Where(target => PriceOf(target, ChatRoutes.Split(target).Model) is null);
+    }
+
     public bool IsEcho => string.Equals(Provider, EchoChatClient.ProviderName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The provider's name as replies and env-status report it: echo, xai, openai or openai-compatible.</summary>

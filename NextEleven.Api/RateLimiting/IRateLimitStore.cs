@@ -17,15 +17,15 @@ internal interface IRateLimitStore
     ValueTask<PermitResult> TakeAsync(RateLimitPolicy policy, LimitPartition client, int amount);
 
     /// <summary>
-    /// Reserves tokens of a token budget: as many as are left up to <paramref name="maximum"/>, or none when
-    /// fewer than <paramref name="minimum"/> are left. Checking and taking are one step, as for permits.
+    /// Reserves from a budget (tokens, or micro-dollars of spend; each budget its own counter): as many as
+    /// are left up to <paramref name="maximum"/>, or none when fewer than <paramref name="minimum"/> are left. Checking and taking are one step, as for permits.
     /// </summary>
-    ValueTask<TokenResult> ReserveTokensAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum);
+    ValueTask<BudgetResult> ReserveBudgetAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum);
 
     /// <summary>
     /// Corrects a reservation once the real count is known: adds <paramref name="correction"/> (negative
-    /// gives tokens back) in the reservation's window, in the store that made it. Nothing changes once that
+    /// gives back) in the reservation's window, in the store that made it. Nothing changes once that
     /// window is over: the next window starts full either way.
     /// </summary>
-    ValueTask<TokenResult> SettleTokensAsync(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction);
+    ValueTask<BudgetResult> SettleBudgetAsync(RateLimitPolicy budget, LimitPartition client, BudgetResult reservation, long correction);
 }

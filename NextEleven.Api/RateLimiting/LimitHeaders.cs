@@ -2,14 +2,24 @@ using System.Globalization;
 
 namespace NextEleven.Api.RateLimiting;
 
-/// <summary>The one writer of the limit headers: the request limit's, and the token budget's beside them when the request has one.</summary>
+/// <summary>The one writer of the limit headers: the request limit's, and the token and spend budgets' beside them when the request has them.</summary>
 internal static class LimitHeaders
 {
+    /// <summary>Micro-dollars as USD: at least two decimals, at most six (<c>50.00</c>, <c>48.765433</c>).</summary>
+    public static string FormatUsd(long micros) => (micros / 1_000_000m).ToString("0.00####", CultureInfo.InvariantCulture);
+
     public static void Write(IHeaderDictionary headers, LimitResults results)
     {
         var decision = results.Requests;
         var policy = decision.Policy;
         var tokens = results.Tokens;
+        if (results.Spend is { } spend)
+        {
+            // Not in the IETF fields: their quota units are whole numbers, and a month is no fixed window.
+            headers["X-RateLimit-Limit-Spend"] = FormatUsd(spend.Budget.PermitLimit);
+            headers["X-RateLimit-Remaining-Spend"] = FormatUsd(spend.Remaining);
+            headers["X-RateLimit-Reset-Spend"] = spend.Budget.FormatReset(spend.Reset);
+        }
         var remainingText = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Limit"] = policy.LimitHeader;
         headers["X-RateLimit-Remaining"] = remainingText;

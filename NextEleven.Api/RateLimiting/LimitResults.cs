@@ -2,7 +2,7 @@ namespace NextEleven.Api.RateLimiting;
 
 /// <summary>
 /// The limits decided for one request, kept as a request feature: the request limit's decision, then,
-/// for a chat call with a token budget, the budget's balance. Each is set once and never changed; the
+/// for a chat call with token or spend budgets, their balances. Each is set once and never changed; the
 /// response's limit headers (<see cref="LimitHeaders"/>) and the request log read them from here.
 /// </summary>
 internal sealed class LimitResults
@@ -12,7 +12,7 @@ internal sealed class LimitResults
     public RateLimitDecision Requests { get; }
 
     /// <summary>The token budget's balance as the call left it; null for a request that has none.</summary>
-    public TokenBalance? Tokens { get; private set; }
+    public BudgetBalance? Tokens { get; private set; }
 
     /// <summary>
     /// Keeps <paramref name="requests"/> on the request and has the limit headers written as the response
@@ -35,13 +35,17 @@ internal sealed class LimitResults
         return results;
     }
 
-    /// <summary>Records the token budget's balance once the call has reserved (a stream) or settled (a whole reply).</summary>
-    public void RecordTokens(TokenBalance tokens)
+    /// <summary>The spend budget's balance as the call left it (micro-dollars); null for a request that has none.</summary>
+    public BudgetBalance? Spend { get; private set; }
+
+    /// <summary>Records the budgets' balances once the call has reserved (a stream) or settled (a whole reply).</summary>
+    public void RecordBudgets(BudgetBalance? tokens, BudgetBalance? spend)
     {
-        if (Tokens is not null)
+        if (Tokens is not null || Spend is not null)
         {
-            throw new InvalidOperationException("A request's token balance was already recorded.");
+            throw new InvalidOperationException("A request's budget balances were already recorded.");
         }
         Tokens = tokens;
+        Spend = spend;
     }
 }

@@ -45,16 +45,16 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
     public ValueTask<PermitResult> TakeAsync(RateLimitPolicy policy, LimitPartition client, int amount) =>
         ValueTask.FromResult(Take(policy, client, amount));
 
-    public ValueTask<TokenResult> ReserveTokensAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum) =>
-        ValueTask.FromResult(ReserveTokens(budget, client, minimum, maximum));
+    public ValueTask<BudgetResult> ReserveBudgetAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum) =>
+        ValueTask.FromResult(ReserveBudget(budget, client, minimum, maximum));
 
-    public ValueTask<TokenResult> SettleTokensAsync(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction) =>
-        ValueTask.FromResult(SettleTokens(budget, client, reservation, correction));
+    public ValueTask<BudgetResult> SettleBudgetAsync(RateLimitPolicy budget, LimitPartition client, BudgetResult reservation, long correction) =>
+        ValueTask.FromResult(SettleBudget(budget, client, reservation, correction));
 
-    public TokenResult ReserveTokens(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum) =>
+    public BudgetResult ReserveBudget(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum) =>
         _tokens.Reserve(budget, client, minimum, maximum);
 
-    public TokenResult SettleTokens(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction) =>
+    public BudgetResult SettleBudget(RateLimitPolicy budget, LimitPartition client, BudgetResult reservation, long correction) =>
         _tokens.Settle(budget, client, reservation, correction);
 
     public PermitResult Take(RateLimitPolicy policy, LimitPartition client, int amount)
@@ -103,7 +103,8 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
         // Shared by every partition: the limiter keeps a reference, not a copy per client.
         public FixedWindowRateLimiterOptions LimiterOptions { get; } = new()
         {
-            PermitLimit = policy.PermitLimit,
+            // Request policies are validated to an int's range; only budgets go beyond it, and they are not limiters.
+            PermitLimit = checked((int)policy.PermitLimit),
             Window = policy.Window,
             QueueLimit = 0,
             AutoReplenishment = false,
@@ -142,7 +143,7 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
 
         public long Index { get; } = index;
 
-        public DateTimeOffset Reset { get; } = DateTimeOffset.FromUnixTimeMilliseconds((index + 1) * policy.WindowMilliseconds);
+        public DateTimeOffset Reset { get; } = policy.WindowEnd(index);
 
         /// <summary>The budget anonymous clients share once the cap is reached; null until then.</summary>
         public FixedWindowRateLimiter? Overflow { get; private set; }

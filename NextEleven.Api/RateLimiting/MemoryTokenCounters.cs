@@ -1,7 +1,7 @@
 namespace NextEleven.Api.RateLimiting;
 
 /// <summary>
-/// Token budgets in this instance's memory: per policy, the current window's tokens used per client.
+/// Token and spend budgets in this instance's memory: per policy, the current window's tokens used per client.
 /// Not a <see cref="System.Threading.RateLimiting.FixedWindowRateLimiter"/> like the request limits,
 /// because a reservation is settled afterwards and may give tokens back, which a limiter's lease cannot.
 /// Windows are aligned as for permits; the counts of a window are dropped whole when the next one starts.
@@ -14,7 +14,7 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
     private readonly Dictionary<RateLimitPolicy, PolicyTokens> _policies = [];
     private readonly Lock _gate = new();
 
-    public TokenResult Reserve(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
+    public BudgetResult Reserve(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
     {
         var now = time.GetUtcNow();
         var index = budget.WindowIndexAt(now.ToUnixTimeMilliseconds());
@@ -30,11 +30,11 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
                 used += granted;
                 tokens.Used[key] = used;
             }
-            return new TokenResult(granted, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
+            return new BudgetResult(granted, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
         }
     }
 
-    public TokenResult Settle(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction)
+    public BudgetResult Settle(RateLimitPolicy budget, LimitPartition client, BudgetResult reservation, long correction)
     {
         var now = time.GetUtcNow();
         var index = budget.WindowIndexAt(now.ToUnixTimeMilliseconds());
@@ -48,7 +48,7 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
                 used = Math.Max(0, used + correction);
                 tokens.Used[key] = used;
             }
-            return new TokenResult(0, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
+            return new BudgetResult(0, Math.Max(0, budget.PermitLimit - used), tokens.Reset, now, InMemory: true);
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class MemoryTokenCounters(TimeProvider time, int maxTrackedClien
     {
         if (!_policies.TryGetValue(budget, out var tokens) || tokens.Index < index)
         {
-            tokens = new PolicyTokens(index, DateTimeOffset.FromUnixTimeMilliseconds((index + 1) * budget.WindowMilliseconds));
+            tokens = new PolicyTokens(index, budget.WindowEnd(index));
             _policies[budget] = tokens;
         }
         return tokens;

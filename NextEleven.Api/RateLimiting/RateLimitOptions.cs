@@ -22,6 +22,9 @@ internal sealed class RateLimitOptions
     /// <summary>The default budget of LLM tokens per client and window; off while its permit limit is unset.</summary>
     public TokenLimitOptions Tokens { get; set; } = new();
 
+    /// <summary>The default budget of money per client and window; off while its limit is unset.</summary>
+    public SpendLimitOptions Spend { get; set; } = new();
+
     /// <summary>Named limits a client of the clients file can be given with <c>"tier"</c>: <c>RateLimit:Tiers:gold</c>.</summary>
     public Dictionary<string, RateLimitTierOptions> Tiers { get; set; } = new(StringComparer.Ordinal);
 

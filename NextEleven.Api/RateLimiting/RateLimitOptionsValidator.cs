@@ -38,8 +38,23 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         {
             failures.Add($"RateLimit:Tokens (and each tier's Tokens): PermitLimit must be from 1 to 2147483647 and Window {WindowRange}.");
         }
+        if (!IsValidSpend(options.Spend) || !options.Tiers.Values.All(t => t.Spend is null || IsValidSpend(t.Spend)))
+        {
+            failures.Add($"RateLimit:Spend (and each tier's Spend): Limit must be USD from 0.000001 to 1000000000 and Window {SpendLimitOptions.WindowRule}.");
+        }
+        if (options.Spend.AlertAt is < 0.01m or > 1m)
+        {
+            failures.Add("RateLimit:Spend:AlertAt must be a share of the budget from 0.01 to 1 (0.8 is 80%).");
+        }
+        if (options.Tiers.Values.Any(t => t.Spend?.AlertAt is not null))
+        {
+            failures.Add("RateLimit:Tiers: AlertAt is set once, in RateLimit:Spend:AlertAt.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsValidSpend(SpendLimitOptions spend) =>
+        SpendLimitOptions.IsValidLimit(spend.Limit) && (spend.Window is null || SpendLimitOptions.TryParseWindow(spend.Window, out _));
 
     private static bool IsValidTokenLimit(TokenLimitOptions tokens) =>
         TokenLimitOptions.IsValidLimit(tokens.PermitLimit) && (tokens.Window is null || RateLimitOptions.IsValidWindow(tokens.Window.Value));

@@ -16,7 +16,7 @@ internal sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
     // The last Reset formatted: it changes once a window, so nearly every request reuses it.
     private volatile FormattedReset? _lastReset;
 
-    public RateLimitPolicy(string name, int permitLimit, TimeSpan window)
+    public RateLimitPolicy(string name, long permitLimit, TimeSpan window)
     {
         Name = name;
         PermitLimit = permitLimit;
@@ -27,13 +27,33 @@ internal sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
         PolicyHeader = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={permitLimit};w={(long)window.TotalSeconds}");
     }
 
+    private RateLimitPolicy(string name, long permitLimit)
+    {
+        Name = name;
+        PermitLimit = permitLimit;
+        IsCalendarMonth = true;
+        WindowInWords = "per month";
+        LimitHeader = permitLimit.ToString(CultureInfo.InvariantCulture);
+        // The IETF draft has no calendar windows; only request and token policies, never monthly, are listed there.
+        PolicyHeader = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={permitLimit}");
+    }
+
+    /// <summary>A policy whose windows are the UTC calendar months (a spend budget's <c>month</c>).</summary>
+    public static RateLimitPolicy PerCalendarMonth(string name, long permitLimit) => new(name, permitLimit);
+
     public string Name { get; }
 
-    public int PermitLimit { get; }
+    /// <summary>Permits (or tokens, or micro-dollars of a spend budget) per window.</summary>
+    public long PermitLimit { get; }
 
+    /// <summary>The window's length; zero for calendar months, whose length varies.</summary>
     public TimeSpan Window { get; }
 
+    /// <summary>The window's length in milliseconds; 0 for calendar months (the Redis scripts' sign for them).</summary>
     public long WindowMilliseconds { get; }
+
+    /// <summary>Windows are the UTC calendar months rather than multiples of a fixed length.</summary>
+    public bool IsCalendarMonth { get; }
 
     /// <summary>"per hour", "per 15 minutes", "per 30 seconds".</summary>
     public string WindowInWords { get; }
@@ -46,8 +66,27 @@ internal sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
     /// <summary>Whole seconds from <paramref name="now"/> until <paramref name="reset"/>, rounded up and at least 1 (Retry-After, <c>t=</c>).</summary>
     public static int SecondsUntil(DateTimeOffset reset, DateTimeOffset now) => Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
 
-    /// <summary>Windows are aligned to multiples of their length since the Unix epoch, on whichever clock decides.</summary>
-    public long WindowIndexAt(long unixMilliseconds) => unixMilliseconds / WindowMilliseconds;
+    /// <summary>
+    /// Windows are aligned to multiples of their length since the Unix epoch, on whichever clock decides;
+    /// calendar months are counted from January 1970.
+    /// </summary>
+    public long WindowIndexAt(long unixMilliseconds)
+    {
+        if (!IsCalendarMonth)
+        {
+            return unixMilliseconds / WindowMilliseconds;
+        }
+        var day = DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).UtcDateTime;
+        return (day.Year - 1970) * 12L + day.Month - 1;
+    }
+
+    /// <summary>When window <paramref name="index"/> begins.</summary>
+    public DateTimeOffset WindowStart(long index) => IsCalendarMonth
+        ? new DateTimeOffset(1970 + (int)(index / 12), (int)(index % 12) + 1, 1, 0, 0, 0, TimeSpan.Zero)
+        : DateTimeOffset.FromUnixTimeMilliseconds(index * WindowMilliseconds);
+
+    /// <summary>When window <paramref name="index"/> ends: its Reset.</summary>
+    public DateTimeOffset WindowEnd(long index) => WindowStart(index + 1);
 
     /// <summary><c>X-RateLimit-Reset</c>: UTC, millisecond precision, 'Z'.</summary>
     public string FormatReset(DateTimeOffset reset)
@@ -62,7 +101,8 @@ internal sealed class RateLimitPolicy : IEquatable<RateLimitPolicy>
     }
 
     public bool Equals(RateLimitPolicy? other) => other is not null
-        && Name == other.Name && PermitLimit == other.PermitLimit && WindowMilliseconds == other.WindowMilliseconds;
+        && Name == other.Name && PermitLimit == other.PermitLimit && WindowMilliseconds == other.WindowMilliseconds
+        && IsCalendarMonth == other.IsCalendarMonth;
 
     public override bool Equals(object? obj) => Equals(obj as RateLimitPolicy);
 

@@ -3,7 +3,7 @@ using NextEleven.Api.RateLimiting.Redis;
 
 namespace NextEleven.Api.RateLimiting;
 
-/// <summary>Registers the limiter, its store (memory or Redis) and the token budgets.</summary>
+/// <summary>Registers the limiter and its store (memory or Redis).</summary>
 internal static class RateLimitServiceExtensions
 {
     public static IHostApplicationBuilder AddClientRateLimiting(this IHostApplicationBuilder builder)
@@ -28,7 +28,6 @@ internal static class RateLimitServiceExtensions
                 : provider.GetRequiredService<MemoryRateLimitStore>());
         builder.Services.AddHostedService<RateLimitStoreStartup>();
         builder.Services.AddSingleton<ClientRateLimiter>();
-        builder.Services.AddSingleton<TokenBudget>();
         return builder;
     }
 }

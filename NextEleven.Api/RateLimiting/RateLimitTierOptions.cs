@@ -8,4 +8,6 @@ internal sealed class RateLimitTierOptions
     public TimeSpan? Window { get; set; }
 
     public TokenLimitOptions? Tokens { get; set; }
+
+    public SpendLimitOptions? Spend { get; set; }
 }

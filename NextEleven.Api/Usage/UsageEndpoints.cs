@@ -14,6 +14,8 @@ internal static class UsageEndpoints
     public const int MaxDays = 400;
     public const int DefaultDays = 30;
 
+    private static decimal Usd(long micros) => micros / 1_000_000m;
+
     public static RouteHandlerBuilder MapUsage(this IEndpointRouteBuilder api) =>
         api.MapGet("/v1/usage", ReportAsync)
             .WithName("GetUsage")
@@ -34,15 +36,23 @@ internal static class UsageEndpoints
         var rows = await ledger.ReadAsync(caller.ClientId, today.AddDays(1 - count), today, cancellationToken);
 
         var requests = context.Features.GetRequiredFeature<LimitResults>().Requests;
+        var budgets = chat.CallerOf(context);
         LimitState? tokens = null;
-        if (chat.CallerOf(context).TokenBudget is { } tokenBudget)
+        if (budgets.TokenBudget is { } tokenBudget)
         {
             // Reserving nothing reads the budget without changing it.
-            var balance = await store.ReserveTokensAsync(tokenBudget, caller.Partition, 0, 0);
+            var balance = await store.ReserveBudgetAsync(tokenBudget, caller.Partition, 0, 0);
             tokens = new LimitState(tokenBudget.PermitLimit, balance.Remaining, tokenBudget.FormatReset(balance.Reset));
         }
+        SpendState? spend = null;
+        if (budgets.SpendBudget is { } spendBudget)
+        {
+            var balance = await store.ReserveBudgetAsync(spendBudget, caller.Partition, 0, 0);
+            spend = new SpendState(Usd(spendBudget.PermitLimit), Usd(spendBudget.PermitLimit - balance.Remaining), Usd(balance.Remaining),
+                spendBudget.FormatReset(balance.Reset));
+        }
         return TypedResults.Ok(new UsageReport(caller.ClientId,
-            new UsageLimits(new LimitState(requests.Policy.PermitLimit, requests.Remaining, requests.Policy.FormatReset(requests.Reset)), tokens, Spend: null),
+            new UsageLimits(new LimitState(requests.Policy.PermitLimit, requests.Remaining, requests.Policy.FormatReset(requests.Reset)), tokens, spend),
             UsageDays.Of(rows)));
     }
 }

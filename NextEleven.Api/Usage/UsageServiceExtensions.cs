@@ -20,7 +20,7 @@ internal static class UsageServiceExtensions
                 : new SqliteUsageLedger(Path.GetFullPath(usage.Database, contentRoot));
         });
         builder.Services.AddSingleton<UsageRecorder>();
-        builder.Services.AddHostedService<TokenBudgetRebuild>();
+        builder.Services.AddHostedService<BudgetRebuild>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UsageRecorder>());
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, UsageJsonContext.Default));
         return builder;

@@ -109,44 +109,44 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
     }
 
-    public ValueTask<TokenResult> ReserveTokensAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
+    public ValueTask<BudgetResult> ReserveBudgetAsync(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
     {
         // No shortcut for an exhausted client here: settlements give tokens back before the window ends.
         if (_inFallback)
         {
             return ValueTask.FromResult(ReserveTokensInMemory(budget, client, minimum, maximum));
         }
-        return new ValueTask<TokenResult>(OnRedisAsync(
-            TokenScript.ReserveAsync(_database!, TokenKey(client), budget, minimum, maximum),
+        return new ValueTask<BudgetResult>(OnRedisAsync(
+            TokenScript.ReserveAsync(_database!, BudgetKey(budget, client), budget, minimum, maximum),
             () => ReserveTokensInMemory(budget, client, minimum, maximum),
-            (memory, landed) => _owed.Landed(TokenKey(client), budget, memory.Reset, landed.Reset, landed.Granted)));
+            (memory, landed) => _owed.Landed(BudgetKey(budget, client), budget, memory.Reset, landed.Reset, landed.Granted)));
     }
 
-    public ValueTask<TokenResult> SettleTokensAsync(RateLimitPolicy budget, LimitPartition client, TokenResult reservation, long correction)
+    public ValueTask<BudgetResult> SettleBudgetAsync(RateLimitPolicy budget, LimitPartition client, BudgetResult reservation, long correction)
     {
         // Settled where it was reserved; what memory settles, or a settlement Redis misses, is owed to
         // Redis's counter of the reservation's window, so the shared budget ends up charged what was used.
         if (reservation.InMemory)
         {
-            _owed.Owe(TokenKey(client), budget, reservation.Reset, correction);
-            return ValueTask.FromResult(_memory.SettleTokens(budget, client, reservation, correction));
+            _owed.Owe(BudgetKey(budget, client), budget, reservation.Reset, correction);
+            return ValueTask.FromResult(_memory.SettleBudget(budget, client, reservation, correction));
         }
-        return new ValueTask<TokenResult>(OnRedisAsync(
-            TokenScript.SettleAsync(_database!, TokenKey(client), budget, reservation, correction),
+        return new ValueTask<BudgetResult>(OnRedisAsync(
+            TokenScript.SettleAsync(_database!, BudgetKey(budget, client), budget, reservation, correction),
             () =>
             {
-                _owed.Owe(TokenKey(client), budget, reservation.Reset, correction);
+                _owed.Owe(BudgetKey(budget, client), budget, reservation.Reset, correction);
                 return reservation with { Granted = 0 };
             },
             // A settlement that landed after all was applied by Redis: nothing more is owed for it.
-            (_, _) => _owed.Owe(TokenKey(client), budget, reservation.Reset, -correction)));
+            (_, _) => _owed.Owe(BudgetKey(budget, client), budget, reservation.Reset, -correction)));
     }
 
-    private TokenResult ReserveTokensInMemory(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
+    private BudgetResult ReserveTokensInMemory(RateLimitPolicy budget, LimitPartition client, long minimum, long maximum)
     {
         _metrics.DecidedInFallback(budget.Name);
-        var take = _memory.ReserveTokens(budget, client, minimum, maximum);
-        _owed.Owe(TokenKey(client), budget, take.Reset, take.Granted);
+        var take = _memory.ReserveBudget(budget, client, minimum, maximum);
+        _owed.Owe(BudgetKey(budget, client), budget, take.Reset, take.Granted);
         return take;
     }
 
@@ -154,9 +154,9 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// A token script call under the same timeout and failure counting as a permit decision. When it timed
     /// out, <paramref name="landedLate"/> is told what it did in Redis if it answers after all.
     /// </summary>
-    private async Task<TokenResult> OnRedisAsync(Task<TokenResult> call, Func<TokenResult> otherwise, Action<TokenResult, TokenResult> landedLate)
+    private async Task<BudgetResult> OnRedisAsync(Task<BudgetResult> call, Func<BudgetResult> otherwise, Action<BudgetResult, BudgetResult> landedLate)
     {
-        TokenResult take;
+        BudgetResult take;
         try
         {
             take = await FairDeadline.WaitAsync(call, _options.Timeout, _time, Answers).ConfigureAwait(false);
@@ -211,11 +211,11 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         string.Concat(_options.KeyPrefix, "rl:{", client.ToString(), "}:", policy.Name);
 
     /// <summary>
-    /// <c>{prefix}tk:{client}:tokens</c>: apart from the permit counters, whose last part is a policy name
-    /// that a client or tier could share with the token budget's.
+    /// <c>{prefix}tk:{client}:tokens</c> and <c>{prefix}tk:{client}:spend</c>: apart from the permit counters,
+    /// whose last part is a policy name that a client or tier could share with a budget's.
     /// </summary>
-    private RedisKey TokenKey(LimitPartition client) =>
-        string.Concat(_options.KeyPrefix, "tk:{", client.ToString(), "}:", TokenBudget.PolicyName);
+    private RedisKey BudgetKey(RateLimitPolicy budget, LimitPartition client) =>
+        string.Concat(_options.KeyPrefix, "tk:{", client.ToString(), "}:", budget.Name);
 
     private void CountFailure(Exception failure)
     {

@@ -27,19 +27,19 @@ internal static class TokenScript
         return answer(0)
         """);
 
-    public static async Task<TokenResult> ReserveAsync(IDatabaseAsync database, RedisKey counter, RateLimitPolicy budget,
+    public static async Task<BudgetResult> ReserveAsync(IDatabaseAsync database, RedisKey counter, RateLimitPolicy budget,
         long minimum, long maximum)
     {
         var (granted, remaining, reset, now) = await Script.RunAsync(database, counter, budget, "reserve", minimum, maximum)
             .ConfigureAwait(false);
-        return new TokenResult(granted, remaining, reset, now);
+        return new BudgetResult(granted, remaining, reset, now);
     }
 
-    public static async Task<TokenResult> SettleAsync(IDatabaseAsync database, RedisKey counter, RateLimitPolicy budget,
-        TokenResult reservation, long correction)
+    public static async Task<BudgetResult> SettleAsync(IDatabaseAsync database, RedisKey counter, RateLimitPolicy budget,
+        BudgetResult reservation, long correction)
     {
         var (_, remaining, reset, now) = await Script.RunAsync(database, counter, budget, "settle",
             budget.WindowIndexAt(reservation.Reset.ToUnixTimeMilliseconds()) - 1, correction).ConfigureAwait(false);
-        return new TokenResult(0, remaining, reset, now);
+        return new BudgetResult(0, remaining, reset, now);
     }
 }

@@ -1,7 +1,7 @@
 namespace NextEleven.Api.RateLimiting;
 
-/// <summary>A client's token budget at one moment: what is left and when it refills.</summary>
-internal sealed class TokenBalance(RateLimitPolicy budget, long remaining, DateTimeOffset reset, DateTimeOffset now)
+/// <summary>A client's budget (tokens, or micro-dollars of spend) at one moment: what is left and when it refills.</summary>
+internal sealed class BudgetBalance(RateLimitPolicy budget, long remaining, DateTimeOffset reset, DateTimeOffset now)
 {
     public RateLimitPolicy Budget { get; } = budget;
 

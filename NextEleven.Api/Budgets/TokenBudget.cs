@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using NextEleven.Api.RateLimiting;
 
-namespace NextEleven.Api.RateLimiting;
+namespace NextEleven.Api.Budgets;
 
 /// <summary>
 /// Budgets of LLM tokens per client and window, on the same store as the request limits. A chat call
@@ -31,19 +32,19 @@ internal sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptio
     /// </summary>
     public async ValueTask<TokenReservation> ReserveAsync(RateLimitPolicy budget, LimitPartition client, long inputEstimate, long outputCap)
     {
-        var take = await store.ReserveTokensAsync(budget, client, inputEstimate + 1, inputEstimate + outputCap).ConfigureAwait(false);
+        var take = await store.ReserveBudgetAsync(budget, client, inputEstimate + 1, inputEstimate + outputCap).ConfigureAwait(false);
         return new TokenReservation(budget, client, take, inputEstimate);
     }
 
     /// <summary>Settles a granted reservation to what the call really used; returns the balance after it.</summary>
-    public async ValueTask<TokenBalance> SettleAsync(TokenReservation reservation, long used)
+    public async ValueTask<BudgetBalance> SettleAsync(TokenReservation reservation, long used)
     {
         var correction = used - reservation.Take.Granted;
         if (correction == 0)
         {
             return reservation.Balance;
         }
-        var take = await store.SettleTokensAsync(reservation.Budget, reservation.Client, reservation.Take, correction).ConfigureAwait(false);
-        return new TokenBalance(reservation.Budget, take.Remaining, take.Reset, take.Now);
+        var take = await store.SettleBudgetAsync(reservation.Budget, reservation.Client, reservation.Take, correction).ConfigureAwait(false);
+        return new BudgetBalance(reservation.Budget, take.Remaining, take.Reset, take.Now);
     }
 }
