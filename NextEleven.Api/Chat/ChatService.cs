@@ -489,9 +489,9 @@ internal sealed partial class ChatService(ChatRoutes routes, IOptions<ChatProvid
         }
         if (reservation.Spend is { } spendReservation)
         {
-            // The offline responder costs nothing; a reported usage without a price (an unpriced target) is no
-            // cost known, so the call keeps its reservation.
-            var spent = target is { IsOffline: true } ? 0m : usage is not null ? cost : null;
+            // The offline responder costs nothing unless priced; a reported usage without a price (an unpriced
+            // target) is no cost known, so the call keeps its reservation.
+            var spent = target is { IsOffline: true, Price: null } ? 0m : usage is not null ? cost : null;
             spend = await spendBudget.SettleAsync(spendReservation, spent, delivered || usage is not null);
         }
         return (tokens, spend);

@@ -16,8 +16,32 @@ internal sealed class CounterScript
     /// <summary>How long after its window a counter is kept: past any clock step between Redis and its replicas.</summary>
     public const long GraceMilliseconds = 1000;
 
+    /// <summary>
+    /// Lua that sets <c>index</c> (months since January 1970) and <c>reset</c> (the next month's first
+    /// midnight, in ms) from <c>now</c> (ms): days to a civil date and the next month's first day back to
+    /// days (H. Hinnant's civil_from_days and days_from_civil), in whole numbers only.
+    /// </summary>
+    public const string CalendarMonth = """
+        local z = math.floor(now / 86400000) + 719468
+        local era = math.floor(z / 146097)
+        local doe = z - era * 146097
+        local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+        local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+        local mp = math.floor((5 * doy + 2) / 153)
+        local month = mp < 10 and mp + 3 or mp - 9
+        local year = yoe + era * 400 + (month <= 2 and 1 or 0)
+        index = (year - 1970) * 12 + month - 1
+        local next_month = month % 12 + 1
+        local y = year + math.floor(month / 12) - (next_month <= 2 and 1 or 0)
+        local next_era = math.floor(y / 400)
+        local next_yoe = y - next_era * 400
+        local next_mp = next_month > 2 and next_month - 3 or next_month + 9
+        local next_doe = next_yoe * 365 + math.floor(next_yoe / 4) - math.floor(next_yoe / 100) + math.floor((153 * next_mp + 2) / 5)
+        reset = (next_era * 146097 + next_doe - 719468) * 86400000
+        """;
+
     /// <summary>ARGV[1] limit, ARGV[2] window (ms, 0 for the calendar month), ARGV[3] grace (ms); the script's own arguments follow.</summary>
-    public const string WindowPrelude = """
+    public const string WindowPrelude = $$"""
         local limit = tonumber(ARGV[1])
         local window = tonumber(ARGV[2])
         local grace = tonumber(ARGV[3])
@@ -29,24 +53,7 @@ internal sealed class CounterScript
           index = math.floor(now / window)
           reset = (index + 1) * window
         else
-          -- Window 0: the UTC calendar month. Days to a civil date and the next month's first day back to
-          -- days (H. Hinnant's civil_from_days and days_from_civil), all in whole numbers.
-          local z = math.floor(now / 86400000) + 719468
-          local era = math.floor(z / 146097)
-          local doe = z - era * 146097
-          local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-          local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-          local mp = math.floor((5 * doy + 2) / 153)
-          local month = mp < 10 and mp + 3 or mp - 9
-          local year = yoe + era * 400 + (month <= 2 and 1 or 0)
-          index = (year - 1970) * 12 + month - 1
-          local next_month = month % 12 + 1
-          local y = year + math.floor(month / 12) - (next_month <= 2 and 1 or 0)
-          local next_era = math.floor(y / 400)
-          local next_yoe = y - next_era * 400
-          local next_mp = next_month > 2 and next_month - 3 or next_month + 9
-          local next_doe = next_yoe * 365 + math.floor(next_yoe / 4) - math.floor(next_yoe / 100) + math.floor((153 * next_mp + 2) / 5)
-          reset = (next_era * 146097 + next_doe - 719468) * 86400000
+          {{CalendarMonth}}
         end
         local counter = redis.call('HMGET', KEYS[1], 'w', 'n')
         local stored = tonumber(counter[1])
