@@ -28,6 +28,7 @@ public sealed class PrometheusScrapeTests
             // A dollar per input token of the offline responder, output free: each call costs $1 (one input token).
             ["Chat__Prices__nexteleven-offline-echo__Input"] = "1000000",
             ["Chat__Prices__nexteleven-offline-echo__Output"] = "0",
+            ["RateLimit__Spend__Limit"] = "100",
         });
         using var api = await service.WaitUntilListeningAsync();
         using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}") };
@@ -62,6 +63,8 @@ public sealed class PrometheusScrapeTests
         // Four answers of the offline responder to "Hi": one input token each.
         Assert.Equal(4, await prometheus.WaitForValueAsync("""sum(nexteleven_chat_tokens_total{client="default",direction="input"})""", 4));
         Assert.Equal(4, await prometheus.WaitForValueAsync("""sum(nexteleven_chat_cost_usd_total{client="default"})""", 4));
+        // $4 of a $100 spend budget.
+        Assert.Equal(0.04, await prometheus.WaitForValueAsync("""max(nexteleven_spend_budget_used_ratio{client="default"})""", 0.04));
         Assert.Equal(1, await prometheus.WaitForValueAsync("""sum(nexteleven_rate_limit_store{store="memory"})""", 1));
 
         // Every query of the shipped dashboard parses and runs against the real series.

@@ -70,8 +70,11 @@ public sealed class UsageLedgerProcessTests
         Assert.Contains("4.000000", table.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AfterARestartOnTheMemoryStoreATokenBudgetCarriesOnWhereItWas()
+    [Theory]
+    [InlineData("X-RateLimit-Remaining-Tokens", null)]
+    [InlineData("X-RateLimit-Remaining-Spend", "30.00:00:00")]
+    [InlineData("X-RateLimit-Remaining-Spend", "month")]
+    public async Task AfterARestartOnTheMemoryStoreATokenOrSpendBudgetCarriesOnWhereItWas(string header, string? spendWindow)
     {
         using var folder = new TempFolder();
         var settings = new Dictionary<string, string?>
@@ -80,13 +83,21 @@ public sealed class UsageLedgerProcessTests
             ["RateLimit__Tokens__PermitLimit"] = "100000",
             ["Shutdown__ReadinessDelay"] = "00:00:00",
         };
-        long afterFirst;
+        if (spendWindow is not null)
+        {
+            // The offline responder priced so that a call's input costs whole dollars: 1 per input token.
+            settings["RateLimit__Spend__Limit"] = "1000";
+            settings["RateLimit__Spend__Window"] = spendWindow;
+            settings["Chat__Prices__nexteleven-offline-echo__Input"] = "1000000";
+            settings["Chat__Prices__nexteleven-offline-echo__Output"] = "0";
+        }
+        decimal afterFirst;
         await using (var service = ServiceProcess.StartInProduction(folder.Path, settings))
         {
             using var client = await service.WaitUntilListeningAsync();
             using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            afterFirst = long.Parse(response.Headers.GetValues("X-RateLimit-Remaining-Tokens").Single(), CultureInfo.InvariantCulture);
+            afterFirst = Remaining(response, header);
             service.Terminate();
             Assert.Equal(0, await service.WaitForExitAsync());
         }
@@ -94,14 +105,17 @@ public sealed class UsageLedgerProcessTests
         await using var restarted = ServiceProcess.StartInProduction(folder.Path, settings);
         using var again = await restarted.WaitUntilListeningAsync();
         using var second = await again.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
-        var afterSecond = long.Parse(second.Headers.GetValues("X-RateLimit-Remaining-Tokens").Single(), CultureInfo.InvariantCulture);
+        var afterSecond = Remaining(second, header);
 
         // The same call twice: the second one leaves what the first left, less the same again.
-        var perCall = 100_000 - afterFirst;
+        var perCall = (spendWindow is null ? 100_000 : 1000) - afterFirst;
         Assert.True(perCall > 0);
         Assert.Equal(afterFirst - perCall, afterSecond);
         Assert.True(await restarted.WaitForOutputAsync("carry on from the usage ledger", TimeSpan.FromSeconds(5)));
     }
+
+    private static decimal Remaining(HttpResponseMessage response, string header) =>
+        decimal.Parse(response.Headers.GetValues(header).Single(), CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData("--from", "yesterday")]

@@ -39,7 +39,8 @@ internal sealed partial class SpendBudget
         _logger = logger;
         _alertAt = options.Value.Spend.AlertAt ?? DefaultAlertAt;
         Default = PolicyFor(null, null, options.Value);
-        meterFactory.Create(RateLimitMetrics.MeterName).CreateObservableGauge("nexteleven.spend_budget.used_ratio", ObserveUsed, "1",
+        // Exported as nexteleven_spend_budget_used_ratio: a unit in braces adds no suffix.
+        meterFactory.Create(RateLimitMetrics.MeterName).CreateObservableGauge("nexteleven.spend_budget_used_ratio", ObserveUsed, "{ratio}",
             "The share of its spend budget each client has used in the current window (0 to 1), by client id.");
     }
 
