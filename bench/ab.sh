@@ -8,7 +8,8 @@
 #
 # Usage: bench/ab.sh [REV]      (REV defaults to HEAD; ROUNDS=5 DURATION=5 CONNECTIONS=32 to change;
 #                               ONLY=routing measures the fallback comparison alone, ONLY=budget (a server
-#                               suffix of the scenarios below) that scenario alone)
+#                               suffix of the scenarios below) that scenario alone; ONLY=spend against a
+#                               revision from before the ledger measures what the ledger and a spend budget cost)
 set -euo pipefail
 cd "$(dirname "$0")"
 bench=$(pwd)
@@ -46,6 +47,9 @@ for side in a b; do
   service "$side-budget" "$side" $((base + 1)) RateLimit__Tokens__PermitLimit=2000000000
   service "$side-limited" "$side" $((base + 2)) RateLimit__PermitLimit=1
   service "$side-proxied" "$side" $((base + 3)) "${provider[@]}"
+  # Priced, with a spend budget no bench run exhausts: a revision from before spend budgets ignores both settings.
+  service "$side-spend" "$side" $((base + 4)) Chat__Prices__nexteleven-offline-echo__Input=3 Chat__Prices__nexteleven-offline-echo__Output=15 \
+    RateLimit__Spend__Limit=1000000000
 done
 # One provider, and two named providers with the first healthy (every call answered by the first
 # target), each an instance of its own that serves only this comparison, so both are equally warm.
@@ -83,6 +87,7 @@ all_scenarios=(
   "401 path (no key)|chat|0|chat.lua|||401"
   "proxied chat, JSON|proxied|3|chat.lua|$KEY||200"
   "proxied chat, stream|proxied|3|stream.lua|$KEY|$stream_body|200"
+  "authenticated chat, priced, with a spend budget|spend|4|chat.lua|$KEY||200"
 )
 scenarios=()
 for s in "${all_scenarios[@]}"; do

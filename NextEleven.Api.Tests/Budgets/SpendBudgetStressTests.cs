@@ -1,7 +1,7 @@
 using System.Net;
-using Xunit.Abstractions;
 using NextEleven.Api.Tests.Infrastructure;
 using NextEleven.Api.Tests.Usage;
+using Xunit.Abstractions;
 
 namespace NextEleven.Api.Tests.Budgets;
 

@@ -263,6 +263,47 @@ public sealed class SpendBudgetTests : FakeProviderTests
         Assert.Equal("0.50", SpendHeaders.From(third).RemainingText);
     }
 
+    [Fact]
+    public async Task ClientsGetTheirSpendBudgetFromTheirLimitsTheirTierOrTheDefault()
+    {
+        var ownKey = ClientsFiles.NewKey();
+        var tierKey = ClientsFiles.NewKey();
+        var plainKey = ClientsFiles.NewKey();
+        using var factory = new NextElevenApiFactory
+        {
+            ApiKey = null,
+            Settings =
+            {
+                ["Clients:File"] = "clients.json",
+                ["RateLimit:Spend:Limit"] = "5",
+                ["RateLimit:Tiers:gold:Spend:Limit"] = "70",
+                ["RateLimit:Tiers:gold:Spend:Window"] = "month",
+            },
+        };
+        var path = Path.Combine(factory.ContentRoot, "clients.json");
+        File.WriteAllText(path, ClientsFiles.File(
+            ClientsFiles.Client("own", [ownKey], new { tier = "gold", limits = new { spend = new { limit = 0.25m } } }),
+            ClientsFiles.Client("gold-one", [tierKey], new { tier = "gold" }),
+            ClientsFiles.Client("plain", [plainKey])));
+        var client = factory.CreateClient();
+
+        async Task<SpendHeaders> SpendOf(string key)
+        {
+            using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", key));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return SpendHeaders.From(response);
+        }
+
+        // The client's own limit wins over its tier's and takes the tier's window (February's first midnight
+        // on the factory's clock); the tier over the default, whose window is 30 days from its aligned start.
+        var own = await SpendOf(ownKey);
+        Assert.Equal(("0.25", new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero)), (own.LimitText, own.Reset));
+        Assert.Equal("70.00", (await SpendOf(tierKey)).LimitText);
+        var plain = await SpendOf(plainKey);
+        Assert.Equal("5.00", plain.LimitText);
+        Assert.Equal(0, plain.Reset.ToUnixTimeMilliseconds() % TimeSpan.FromDays(30).TotalMilliseconds);
+    }
+
     private static int MaxTokensOf(JsonNode body) => (body["max_completion_tokens"] ?? body["max_tokens"])!.GetValue<int>();
 
     private static async Task Data(HttpContext context, string data)
