@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using NextEleven.Api.Tests.Infrastructure;
 using NextEleven.Api.Tests.Usage;
 using Xunit.Abstractions;
@@ -84,5 +85,53 @@ public sealed class SpendBudgetStressTests(ITestOutputHelper output) : FakeProvi
             Assert.Equal(spent, budget.GetProperty("used").GetDecimal());
             Assert.Equal(Budget - spent, budget.GetProperty("remaining").GetDecimal());
         }
+    }
+
+    [Fact]
+    public async Task SpendAdmittedFromMemoryDuringARedisOutageJoinsTheSharedBudgetWhenRedisIsBack()
+    {
+        using var redis = TestRedis.StartOwn();
+        using var factory = new NextElevenApiFactory
+        {
+            UseSystemClock = true,
+            Settings =
+            {
+                ["ConnectionStrings:Redis"] = $"{redis.ConnectionString},connectTimeout=500",
+                ["RateLimit:Redis:KeyPrefix"] = TestRedis.UniquePrefix(),
+                ["RateLimit:Spend:Limit"] = "100",
+                ["RateLimit:Spend:Window"] = "month",
+                // A dollar per input token of the offline responder: each "Hi" costs $1.
+                ["Chat:Prices:nexteleven-offline-echo:Input"] = "1000000",
+                ["Chat:Prices:nexteleven-offline-echo:Output"] = "0",
+            },
+        };
+        var client = factory.CreateClient(Key);
+        (await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key))).Dispose();
+
+        redis.Stop();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // Started again empty, as after a crash without persistence: only what memory owes can reach it.
+        redis.Start();
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (await StoreState(client) != "redis" && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(500);
+        using var afterOutage = await client.SendAsync(HttpRequests.Chat("""{"message":"Hi"}""", Key));
+
+        // The ten dollars spent from memory are in Redis's counter of this month, then this call's: 100 - 10 - 1.
+        Assert.Equal(HttpStatusCode.OK, afterOutage.StatusCode);
+        Assert.Equal("89.00", SpendHeaders.From(afterOutage).RemainingText);
+    }
+
+    private static async Task<string?> StoreState(HttpClient client)
+    {
+        using var status = await client.GetAsync("/readyz");
+        return (await status.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("rateLimitStore").GetString();
     }
 }
