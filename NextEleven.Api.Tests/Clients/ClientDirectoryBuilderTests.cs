@@ -63,6 +63,22 @@ public sealed class ClientDirectoryBuilderTests
     }
 
     [Fact]
+    public void AClientsOwnSpendBudgetIsRefusedWhileATargetHasNoPrice()
+    {
+        var json = ClientsFiles.File(ClientsFiles.Client("acme", [ClientsFiles.NewKey()], new { limits = new { spend = new { limit = 50 } } }),
+            ClientsFiles.Client("globex", [ClientsFiles.NewKey()]));
+        var file = System.Text.Json.JsonSerializer.Deserialize(json, ClientsJsonContext.Default.ClientsFileJson);
+
+        ClientDirectoryBuilder.Build(new ApiKeyOptions(), file, Limits, out var unpriced, unpricedTarget: "xai/grok-4");
+        var priced = ClientDirectoryBuilder.Build(new ApiKeyOptions(), file, Limits, out var none);
+
+        Assert.Equal("client 'acme': limits.spend needs a price for every target a call can go to, but xai/grok-4 has none (Chat:Prices:xai/grok-4).", unpriced);
+        Assert.Null(none);
+        Assert.Equal(50_000_000, priced.Clients.Single(c => c.Id == "acme").SpendBudget!.PermitLimit);
+        Assert.Null(priced.Clients.Single(c => c.Id == "globex").SpendBudget);
+    }
+
+    [Fact]
     public void TheSameKeyUnderTwoClientsIsRefused()
     {
         var key = ClientsFiles.NewKey();

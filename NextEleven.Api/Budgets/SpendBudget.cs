@@ -54,7 +54,8 @@ internal sealed partial class SpendBudget
         {
             return null;
         }
-        var micros = Micros(limit);
+        // Whole micro-dollars, rounded down: a budget never allows more than was set.
+        var micros = (long)decimal.Floor(limit * 1_000_000m);
         var windowText = own?.Window ?? tier?.Window ?? limits.Spend.Window;
         if (windowText is null)
         {
@@ -106,6 +107,7 @@ internal sealed partial class SpendBudget
         var correction = spent - reservation.Take.Granted;
         if (correction == 0)
         {
+            Watch(reservation.Budget, reservation.ClientId, reservation.Take);
             return reservation.Balance;
         }
         var take = await _store.SettleBudgetAsync(reservation.Budget, reservation.Client, reservation.Take, correction).ConfigureAwait(false);

@@ -17,8 +17,9 @@ internal static partial class ClientDirectoryBuilder
     /// <summary>The client that <c>NEXTELEVEN_API_KEY</c> and <c>NEXTELEVEN_API_KEY_PREVIOUS</c> belong to.</summary>
     public const string DefaultClientId = "default";
 
+    /// <param name="unpricedTarget">A target a call can be routed to that has no price, if any: a client's own spend budget then refuses the file.</param>
     public static ClientDirectory Build(ApiKeyOptions environmentKeys, ClientsFileJson? file, RateLimitOptions limits,
-        out string? problem)
+        out string? problem, string? unpricedTarget = null)
     {
         problem = null;
         var keys = new Dictionary<KeyDigest, ApiKeyEntry>();
@@ -45,7 +46,7 @@ internal static partial class ClientDirectoryBuilder
 
         foreach (var (entry, index) in (file?.Clients ?? []).Select((entry, index) => (entry, index)))
         {
-            var client = BuildClient(entry, index, limits, defaultPolicy, ids, environmentKeyList.Count > 0, out problem);
+            var client = BuildClient(entry, index, limits, defaultPolicy, ids, environmentKeyList.Count > 0, unpricedTarget, out problem);
             if (client is null)
             {
                 return ClientDirectory.Open;
@@ -86,7 +87,7 @@ internal static partial class ClientDirectoryBuilder
         "key_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("nexteleven-key-id:" + key)).AsSpan(0, 6));
 
     private static ApiClient? BuildClient(ClientJson? entry, int index, RateLimitOptions limits, RateLimitPolicy defaultPolicy,
-        HashSet<string> knownIds, bool environmentHasDefault, out string? problem)
+        HashSet<string> knownIds, bool environmentHasDefault, string? unpricedTarget, out string? problem)
     {
         problem = null;
         if (entry is null || entry.Id is null || !ClientId().IsMatch(entry.Id))
@@ -144,6 +145,12 @@ internal static partial class ClientDirectoryBuilder
         if (entry.Limits?.Spend is { } spend && SpendProblem(spend) is { } spendProblem)
         {
             problem = $"client '{id}': limits.spend.{spendProblem}";
+            return null;
+        }
+        // A default or tier spend budget with an unpriced target is refused at start, with the setting named.
+        if (entry.Limits?.Spend?.Limit is not null && unpricedTarget is not null)
+        {
+            problem = $"client '{id}': limits.spend needs a price for every target a call can go to, but {unpricedTarget} has none (Chat:Prices:{unpricedTarget}).";
             return null;
         }
 

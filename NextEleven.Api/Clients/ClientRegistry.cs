@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Clients;
@@ -12,6 +13,8 @@ internal sealed class ClientRegistry
 {
     private readonly ApiKeyOptions _environmentKeys;
     private readonly RateLimitOptions _limits;
+    // Prices are read once, at start: a reload of the clients file may not give a client a spend budget they cannot count.
+    private readonly string? _unpricedTarget;
     private readonly ILogger<ClientRegistry> _logger;
     private readonly Lock _reloadGate = new();
     private volatile ClientDirectory _current;
@@ -19,14 +22,15 @@ internal sealed class ClientRegistry
     private volatile FileFingerprint? _loaded;
 
     public ClientRegistry(IOptions<ApiKeyOptions> environmentKeys, IOptions<RateLimitOptions> limits,
-        IOptions<ClientsOptions> clients, IHostEnvironment environment, ILogger<ClientRegistry> logger)
+        IOptions<ClientsOptions> clients, IOptions<ChatProviderOptions> chat, IHostEnvironment environment, ILogger<ClientRegistry> logger)
     {
         _environmentKeys = environmentKeys.Value;
         _limits = limits.Value;
+        _unpricedTarget = chat.Value.UnpricedTargets().FirstOrDefault();
         _logger = logger;
         FilePath = clients.Value.IsConfigured ? clients.Value.FullPath(environment.ContentRootPath) : null;
         _loaded = FilePath is null ? null : FileFingerprint.Of(FilePath);
-        var initial = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
+        var initial = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem, _unpricedTarget);
         if (initial is null)
         {
             // Start-up validation refuses such a file; one that broke since then locks everyone out rather than in.
@@ -70,7 +74,7 @@ internal sealed class ClientRegistry
         lock (_reloadGate)
         {
             _loaded = FilePath is null ? null : FileFingerprint.Of(FilePath);
-            var next = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem);
+            var next = ClientsFileLoader.Load(FilePath, _environmentKeys, _limits, out var problem, _unpricedTarget);
             if (next is null)
             {
                 ClientsLog.ReloadRefused(_logger, problem!);

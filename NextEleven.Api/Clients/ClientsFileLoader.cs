@@ -6,7 +6,8 @@ namespace NextEleven.Api.Clients;
 /// <summary>Reads, parses and checks the clients file: a whole directory, or one line saying what is wrong.</summary>
 internal static class ClientsFileLoader
 {
-    public static ClientDirectory? Load(string? path, ApiKeyOptions environmentKeys, RateLimitOptions limits, out string? problem)
+    public static ClientDirectory? Load(string? path, ApiKeyOptions environmentKeys, RateLimitOptions limits, out string? problem,
+        string? unpricedTarget = null)
     {
         ClientsFileJson? file = null;
         if (path is not null)
@@ -17,7 +18,7 @@ internal static class ClientsFileLoader
                 return null;
             }
         }
-        var directory = ClientDirectoryBuilder.Build(environmentKeys, file, limits, out problem);
+        var directory = ClientDirectoryBuilder.Build(environmentKeys, file, limits, out problem, unpricedTarget);
         if (problem is not null)
         {
             problem = $"Clients file {path}: {problem}";

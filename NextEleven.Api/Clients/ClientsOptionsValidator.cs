@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NextEleven.Api.Providers;
 using NextEleven.Api.RateLimiting;
 
 namespace NextEleven.Api.Clients;
@@ -8,12 +9,13 @@ namespace NextEleven.Api.Clients;
 /// <c>NEXTELEVEN_API_KEY</c> or the file, so a deployment missing both fails to start instead of running open.
 /// </summary>
 internal sealed class ClientsOptionsValidator(IHostEnvironment environment, IOptions<ApiKeyOptions> environmentKeys,
-    IOptions<RateLimitOptions> limits) : IValidateOptions<ClientsOptions>
+    IOptions<RateLimitOptions> limits, IOptions<ChatProviderOptions> chat) : IValidateOptions<ClientsOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClientsOptions options)
     {
         var path = options.IsConfigured ? options.FullPath(environment.ContentRootPath) : null;
-        var directory = ClientsFileLoader.Load(path, environmentKeys.Value, limits.Value, out var problem);
+        var directory = ClientsFileLoader.Load(path, environmentKeys.Value, limits.Value, out var problem,
+            chat.Value.UnpricedTargets().FirstOrDefault());
         if (directory is null)
         {
             return ValidateOptionsResult.Fail(problem!);
