@@ -74,4 +74,15 @@ public sealed class LimitHeadersTests
         Assert.Equal("Too many requests. Limit: 100 requests per hour. Try again in 1800 seconds.", requests.Message);
         Assert.Equal("Token budget exhausted. Limit: 50000 tokens per day. Try again in 91 seconds.", tokens.Message);
     }
+
+    [Theory]
+    [InlineData(50_000_000, "50.00")]
+    [InlineData(48_765_433, "48.765433")]
+    [InlineData(1_234_500, "1.2345")]
+    [InlineData(5_000, "0.005")]
+    [InlineData(100, "0.0001")]
+    [InlineData(1, "0.000001")]
+    [InlineData(0, "0.00")]
+    [InlineData(1_000_000_000_000_000, "1000000000.00")]
+    public void SpendIsWrittenInDollarsWithTwoToSixDecimals(long micros, string usd) => Assert.Equal(usd, LimitHeaders.FormatUsd(micros));
 }

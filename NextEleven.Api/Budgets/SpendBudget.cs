@@ -129,7 +129,16 @@ internal sealed partial class SpendBudget
             }
             var alerted = known && before!.Reset == take.Reset && before.Alerted;
             crossed = !alerted && used >= _alertAt * budget.PermitLimit;
-            _spent[clientId] = new Spent(budget, used, take.Reset, alerted || crossed);
+            if (!known)
+            {
+                before = new Spent();
+                _spent[clientId] = before;
+            }
+            // Updated in place: this runs at every settlement.
+            before!.Budget = budget;
+            before.Used = used;
+            before.Reset = take.Reset;
+            before.Alerted = alerted || crossed;
         }
         if (crossed)
         {
@@ -150,7 +159,17 @@ internal sealed partial class SpendBudget
         }
     }
 
-    private sealed record Spent(RateLimitPolicy Budget, long Used, DateTimeOffset Reset, bool Alerted);
+    /// <summary>What a client has used of its current window, as its last settlement or refusal said; guarded by the gate.</summary>
+    private sealed class Spent
+    {
+        public RateLimitPolicy Budget { get; set; } = null!;
+
+        public long Used { get; set; }
+
+        public DateTimeOffset Reset { get; set; }
+
+        public bool Alerted { get; set; }
+    }
 
     private static partial class Log
     {
