@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using NextEleven.Api.Tests.Infrastructure;
+using NextEleven.Api.Tests.RateLimiting;
 using NextEleven.Api.Tests.Usage;
 using Xunit.Abstractions;
 
@@ -117,7 +117,7 @@ public sealed class SpendBudgetStressTests(ITestOutputHelper output) : FakeProvi
         // Started again empty, as after a crash without persistence: only what memory owes can reach it.
         redis.Start();
         var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (await StoreState(client) != "redis" && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        while (await SharedStoreStressTests.StoreState(client) != "redis" && deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(100);
         }
@@ -127,11 +127,5 @@ public sealed class SpendBudgetStressTests(ITestOutputHelper output) : FakeProvi
         // The ten dollars spent from memory are in Redis's counter of this month, then this call's: 100 - 10 - 1.
         Assert.Equal(HttpStatusCode.OK, afterOutage.StatusCode);
         Assert.Equal("89.00", SpendHeaders.From(afterOutage).RemainingText);
-    }
-
-    private static async Task<string?> StoreState(HttpClient client)
-    {
-        using var status = await client.GetAsync("/readyz");
-        return (await status.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("rateLimitStore").GetString();
     }
 }

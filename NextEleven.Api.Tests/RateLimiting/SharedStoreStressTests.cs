@@ -157,7 +157,8 @@ public sealed class SharedStoreStressTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Equal(89, RateLimitHeaders.From(afterOutage).Remaining);
     }
 
-    private static async Task<string?> StoreState(HttpClient client)
+    /// <summary>The rate-limit store deciding now, as <c>/readyz</c> tells it.</summary>
+    internal static async Task<string?> StoreState(HttpClient client)
     {
         using var status = await client.GetAsync("/readyz");
         return (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rateLimitStore").GetString();
