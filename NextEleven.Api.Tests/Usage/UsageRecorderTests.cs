@@ -38,6 +38,54 @@ public sealed class UsageRecorderTests
         });
     }
 
+    [Fact]
+    public async Task AfterAWriteThatLandedPartlyOnlyTheRowsNotWrittenAreTriedAgain()
+    {
+        var ledger = new PartlyFailingLedger();
+        using var meters = new TestMeterFactory();
+        using var recorder = new UsageRecorder(ledger, TimeProvider.System, NullLogger<UsageRecorder>.Instance, meters);
+        await recorder.StartAsync(CancellationToken.None);
+        recorder.Record("acme", "default", UsageTotals.OneCall(10, 0, 5, 0.000_015m));
+        recorder.Record("globex", "default", UsageTotals.OneCall(10, 0, 5, 0.000_015m));
+
+        // The first write adds acme's row, then fails; the retry (a second later) brings globex's alone.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ledger.Writes < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        await recorder.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, ledger.Writes);
+        Assert.Equal([("acme", 1L), ("globex", 1L)], ledger.Totals().Select(row => (row.Key.ClientId, row.Value.Requests)).OrderBy(row => row.ClientId));
+    }
+
+    private sealed class PartlyFailingLedger : IUsageLedger
+    {
+        private readonly Dictionary<UsageKey, UsageTotals> _rows = [];
+
+        public int Writes { get; private set; }
+
+        public Task AddAsync(IReadOnlyDictionary<UsageKey, UsageTotals> rows, CancellationToken cancellationToken)
+        {
+            Writes++;
+            foreach (var (key, value) in rows.OrderBy(row => row.Key.ClientId, StringComparer.Ordinal))
+            {
+                _rows[key] = _rows.TryGetValue(key, out var sum) ? sum + value : value;
+                if (Writes == 1)
+                {
+                    throw new LedgerPartlyWritten([key], new InvalidOperationException("connection lost"));
+                }
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<KeyValuePair<UsageKey, UsageTotals>>> ReadAsync(string? clientId, DateOnly from, DateOnly to,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Dictionary<UsageKey, UsageTotals> Totals() => new(_rows);
+    }
+
     private sealed class SlowLedger(TimeSpan delay) : IUsageLedger
     {
         private readonly Dictionary<UsageKey, UsageTotals> _rows = [];

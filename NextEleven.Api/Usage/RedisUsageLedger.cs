@@ -48,23 +48,32 @@ internal sealed class RedisUsageLedger : IUsageLedger, IDisposable
     public async Task AddAsync(IReadOnlyDictionary<UsageKey, UsageTotals> rows, CancellationToken cancellationToken)
     {
         var database = await DatabaseAsync(cancellationToken);
-        var batch = database.CreateBatch();
-        var writes = new List<Task>(rows.Count * 6);
+        // One transaction per row (one key, so one cluster slot), all sent at once: a report read meanwhile
+        // sees a row's calls with their tokens and cost, never the calls alone.
+        var rowWrites = new List<(UsageKey Key, Task<bool> Write)>(rows.Count);
         foreach (var (key, totals) in rows)
         {
             var hash = KeyOf(key.ClientId, key.Day);
+            var transaction = database.CreateTransaction();
             long[] values = [totals.Requests, totals.InputTokens, totals.CachedInputTokens, totals.OutputTokens, totals.CostMicros];
             for (var i = 0; i < Counters.Length; i++)
             {
                 if (values[i] != 0 || i == 0)
                 {
-                    writes.Add(batch.HashIncrementAsync(hash, key.Target + Separator + Counters[i], values[i]));
+                    _ = transaction.HashIncrementAsync(hash, key.Target + Separator + Counters[i], values[i]);
                 }
             }
-            writes.Add(batch.KeyExpireAsync(hash, _retention));
+            _ = transaction.KeyExpireAsync(hash, _retention);
+            rowWrites.Add((key, transaction.ExecuteAsync()));
         }
-        batch.Execute();
-        await Task.WhenAll(writes).WaitAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(rowWrites.Select(row => row.Write)).WaitAsync(cancellationToken);
+        }
+        catch (Exception failure) when (rowWrites.Any(row => row.Write.IsCompletedSuccessfully))
+        {
+            throw new LedgerPartlyWritten([.. rowWrites.Where(row => row.Write.IsCompletedSuccessfully).Select(row => row.Key)], failure);
+        }
     }
 
     public async Task<IReadOnlyList<KeyValuePair<UsageKey, UsageTotals>>> ReadAsync(string? clientId, DateOnly from, DateOnly to,

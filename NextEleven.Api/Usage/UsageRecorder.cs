@@ -169,6 +169,14 @@ internal sealed partial class UsageRecorder : BackgroundService
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            if (exception is LedgerPartlyWritten partly)
+            {
+                // Those rows are in: only the rest is tried again.
+                foreach (var written in partly.Written)
+                {
+                    _pending.Remove(written);
+                }
+            }
             _failures.Add(1);
             if (!IsFailing)
             {
