@@ -84,5 +84,5 @@ public sealed class LimitHeadersTests
     [InlineData(1, "0.000001")]
     [InlineData(0, "0.00")]
     [InlineData(1_000_000_000_000_000, "1000000000.00")]
-    public void SpendIsWrittenInDollarsWithTwoToSixDecimals(long micros, string usd) => Assert.Equal(usd, LimitHeaders.FormatUsd(micros));
+    public void SpendIsWrittenInDollarsWithTwoToSixDecimals(long micros, string usd) => Assert.Equal(usd, MicroDollars.Format(micros));
 }

@@ -54,8 +54,7 @@ internal sealed partial class SpendBudget
         {
             return null;
         }
-        // Whole micro-dollars, rounded down: a budget never allows more than was set.
-        var micros = (long)decimal.Floor(limit * 1_000_000m);
+        var micros = MicroDollars.FloorOf(limit);
         var windowText = own?.Window ?? tier?.Window ?? limits.Spend.Window;
         if (windowText is null)
         {
@@ -68,9 +67,6 @@ internal sealed partial class SpendBudget
         }
         return window is { } span ? new RateLimitPolicy(PolicyName, micros, span) : RateLimitPolicy.PerCalendarMonth(PolicyName, micros);
     }
-
-    /// <summary>USD as whole micro-dollars, rounded up.</summary>
-    public static long Micros(decimal usd) => (long)decimal.Ceiling(usd * 1_000_000m);
 
     /// <summary>
     /// Reserves the call's worst case; granted when its input estimate and one output token fit. Prices are
@@ -103,7 +99,7 @@ internal sealed partial class SpendBudget
     /// </summary>
     public async ValueTask<BudgetBalance> SettleAsync(SpendReservation reservation, decimal? cost, bool delivered)
     {
-        var spent = cost is { } usd ? Micros(usd) : delivered ? reservation.Take.Granted : 0;
+        var spent = cost is { } usd ? MicroDollars.FromUsd(usd) : delivered ? reservation.Take.Granted : 0;
         var correction = spent - reservation.Take.Granted;
         if (correction == 0)
         {
@@ -142,7 +138,7 @@ internal sealed partial class SpendBudget
         }
         if (crossed)
         {
-            Log.AlertCrossed(_logger, clientId, (double)used / budget.PermitLimit, LimitHeaders.FormatUsd(budget.PermitLimit), budget.WindowInWords,
+            Log.AlertCrossed(_logger, clientId, (double)used / budget.PermitLimit, MicroDollars.Format(budget.PermitLimit), budget.WindowInWords,
                 budget.FormatReset(take.Reset));
         }
     }

@@ -22,7 +22,7 @@ internal sealed class TokenBudget(IRateLimitStore store, IOptions<RateLimitOptio
     {
         var permitLimit = own?.PermitLimit ?? tier?.PermitLimit ?? limits.Tokens.PermitLimit;
         return permitLimit is { } limit
-            ? new RateLimitPolicy(PolicyName, checked((int)limit), own?.Window ?? tier?.Window ?? limits.Tokens.Window ?? TokenLimitOptions.DefaultWindow)
+            ? new RateLimitPolicy(PolicyName, limit, own?.Window ?? tier?.Window ?? limits.Tokens.Window ?? TokenLimitOptions.DefaultWindow)
             : null;
     }
 

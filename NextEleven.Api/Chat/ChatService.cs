@@ -22,9 +22,9 @@ namespace NextEleven.Api.Chat;
 /// </para>
 /// <para>
 /// Accounting happens here and only here, for whole replies and streams alike: a call with a token
-/// budget reserves its input estimate plus its output cap before it goes upstream, with the cap sent
-/// upstream lowered to what the reservation holds, and is settled to the usage the answering target
-/// reported when it ends. Attempts that failed before any output charge nothing; a stream that fails or
+/// budget reserves its input estimate plus its output cap before it goes upstream, and one with a spend
+/// budget that worst case at its targets' highest prices, with the cap sent upstream lowered to what the
+/// reservations hold; each is settled to the usage (and its cost) the answering target reported when it ends. Attempts that failed before any output charge nothing; a stream that fails or
 /// is cut after it started is settled to what the provider reported, or keeps its reservation when it reported nothing.
 /// </para>
 /// </summary>

@@ -5,30 +5,6 @@ namespace NextEleven.Api.RateLimiting;
 /// <summary>The one writer of the limit headers: the request limit's, and the token and spend budgets' beside them when the request has them.</summary>
 internal static class LimitHeaders
 {
-    private static readonly string[] FractionFormats = ["D0", "D1", "D2", "D3", "D4", "D5", "D6"];
-
-    /// <summary>
-    /// Micro-dollars as USD: at least two decimals, at most six (<c>50.00</c>, <c>48.765433</c>). Written
-    /// digit by digit: two of these go out with every reply under a spend budget, and a decimal's custom
-    /// format string costs more than the rest of the headers together.
-    /// </summary>
-    public static string FormatUsd(long micros)
-    {
-        var dollars = micros / 1_000_000;
-        var fraction = micros % 1_000_000;
-        var decimals = 6;
-        while (decimals > 2 && fraction % 10 == 0)
-        {
-            fraction /= 10;
-            decimals--;
-        }
-        Span<char> text = stackalloc char[32];
-        dollars.TryFormat(text, out var length, default, CultureInfo.InvariantCulture);
-        text[length++] = '.';
-        fraction.TryFormat(text[length..], out var digits, FractionFormats[decimals], CultureInfo.InvariantCulture);
-        return new string(text[..(length + digits)]);
-    }
-
     public static void Write(IHeaderDictionary headers, LimitResults results)
     {
         var decision = results.Requests;
@@ -37,8 +13,8 @@ internal static class LimitHeaders
         if (results.Spend is { } spend)
         {
             // Not in the IETF fields: their quota units are whole numbers, and a month is no fixed window.
-            headers["X-RateLimit-Limit-Spend"] = FormatUsd(spend.Budget.PermitLimit);
-            headers["X-RateLimit-Remaining-Spend"] = FormatUsd(spend.Remaining);
+            headers["X-RateLimit-Limit-Spend"] = MicroDollars.Format(spend.Budget.PermitLimit);
+            headers["X-RateLimit-Remaining-Spend"] = MicroDollars.Format(spend.Remaining);
             headers["X-RateLimit-Reset-Spend"] = spend.Budget.FormatReset(spend.Reset);
         }
         var remainingText = decision.Remaining.ToString(CultureInfo.InvariantCulture);

@@ -14,7 +14,7 @@ internal static class LimitRejection
 
     /// <summary>A spent budget of money: its limit in USD (<c>$50.00 per month</c>).</summary>
     public static ApiErrorResult ForSpend(BudgetBalance spend) => TooManyRequests(
-        $"Spend budget exhausted. Limit: ${LimitHeaders.FormatUsd(spend.Budget.PermitLimit)} {spend.Budget.WindowInWords}.", spend.SecondsUntilReset);
+        $"Spend budget exhausted. Limit: ${MicroDollars.Format(spend.Budget.PermitLimit)} {spend.Budget.WindowInWords}.", spend.SecondsUntilReset);
 
     /// <summary>The response metadata of an endpoint that may answer with a 429, for the OpenAPI document.</summary>
     public static ProducesResponseTypeMetadata Metadata { get; } =

@@ -1,10 +1,11 @@
+using NextEleven.Api.RateLimiting;
+
 namespace NextEleven.Api.Usage;
 
 /// <summary>The cost of one call, by the contract's formula, in <c>decimal</c> and whole micro-dollars rounded up.</summary>
 internal static class CallCost
 {
     private const decimal TokensPerPriceUnit = 1_000_000m;
-    private const decimal MicrosPerDollar = 1_000_000m;
 
     /// <summary>
     /// ((input − cached) × Input + cached × CachedInput + output × Output) / 10⁶ USD, rounded up to the next
@@ -17,6 +18,6 @@ internal static class CallCost
         var cached = Math.Clamp(cachedInputTokens, 0, input);
         var exact = ((input - cached) * price.Input + cached * (price.CachedInput ?? price.Input) + Math.Max(0, outputTokens) * price.Output)
             / TokensPerPriceUnit;
-        return Math.Ceiling(exact * MicrosPerDollar) / MicrosPerDollar;
+        return MicroDollars.ToUsd(MicroDollars.FromUsd(exact));
     }
 }

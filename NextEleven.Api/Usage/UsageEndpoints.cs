@@ -14,8 +14,6 @@ internal static class UsageEndpoints
     public const int MaxDays = 400;
     public const int DefaultDays = 30;
 
-    private static decimal Usd(long micros) => micros / 1_000_000m;
-
     public static RouteHandlerBuilder MapUsage(this IEndpointRouteBuilder api) =>
         api.MapGet("/v1/usage", ReportAsync)
             .WithName("GetUsage")
@@ -48,8 +46,8 @@ internal static class UsageEndpoints
         if (budgets.SpendBudget is { } spendBudget)
         {
             var balance = await store.ReserveBudgetAsync(spendBudget, caller.Partition, 0, 0);
-            spend = new SpendState(Usd(spendBudget.PermitLimit), Usd(spendBudget.PermitLimit - balance.Remaining), Usd(balance.Remaining),
-                spendBudget.FormatReset(balance.Reset));
+            spend = new SpendState(MicroDollars.ToUsd(spendBudget.PermitLimit), MicroDollars.ToUsd(spendBudget.PermitLimit - balance.Remaining),
+                MicroDollars.ToUsd(balance.Remaining), spendBudget.FormatReset(balance.Reset));
         }
         return TypedResults.Ok(new UsageReport(caller.ClientId,
             new UsageLimits(new LimitState(requests.Policy.PermitLimit, requests.Remaining, requests.Policy.FormatReset(requests.Reset)), tokens, spend),

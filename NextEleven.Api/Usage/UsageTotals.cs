@@ -1,3 +1,5 @@
+using NextEleven.Api.RateLimiting;
+
 namespace NextEleven.Api.Usage;
 
 /// <summary>What a ledger row counts: calls, tokens, and their cost in whole micro-dollars.</summary>
@@ -7,9 +9,9 @@ internal readonly record struct UsageTotals(long Requests, long InputTokens, lon
         a.CachedInputTokens + b.CachedInputTokens, a.OutputTokens + b.OutputTokens, a.CostMicros + b.CostMicros);
 
     /// <summary>The cost in USD.</summary>
-    public decimal Cost => CostMicros / 1_000_000m;
+    public decimal Cost => MicroDollars.ToUsd(CostMicros);
 
     /// <summary>One settled call.</summary>
     public static UsageTotals OneCall(long input, long cached, long output, decimal? cost) =>
-        new(1, input, cached, output, cost is { } usd ? (long)(usd * 1_000_000m) : 0);
+        new(1, input, cached, output, cost is { } usd ? MicroDollars.FromUsd(usd) : 0);
 }
